@@ -1,0 +1,160 @@
+#include "analyzer/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <sstream>
+
+#include "analyzer/driver/check.h"
+#include "analyzer/rule/rule_selection.h"
+#include "rules/registry.h"
+
+namespace godwit::cli {
+
+namespace {
+
+using diagnostics::Severity;
+
+std::vector<std::string> split_commas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& value : values) {
+    std::stringstream ss(value);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      const auto b = item.find_first_not_of(" \t");
+      const auto e = item.find_last_not_of(" \t");
+      if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    }
+  }
+  return out;
+}
+
+int print_rule(const std::string& id, std::ostream& out, std::ostream& err) {
+  const auto rules = rules::all_rules();
+  const rule::Rule* r = rule::find_rule(rules, id);
+  if (r == nullptr) {
+    err << "godwit: error: no rule named `" << id << "` (see `godwit rules`)\n";
+    return driver::kExitError;
+  }
+  const rule::RuleMeta& m = r->meta();
+  out << "# " << m.name << " (" << m.code.str() << ")\n\n";
+  out << "Family: " << diagnostics::family_title(m.code.family) << ". Default severity: "
+      << diagnostics::to_string(m.severity) << ".\n\n";
+  out << m.docs;
+  if (!m.docs.empty() && m.docs.back() != '\n') out << "\n";
+  return driver::kExitClean;
+}
+
+int print_rules(bool as_json, std::ostream& out) {
+  const auto rules = rules::all_rules();
+  if (as_json) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const rule::Rule* r : rules) {
+      const rule::RuleMeta& m = r->meta();
+      list.push_back({{"code", m.code.str()},
+                      {"name", m.name},
+                      {"family", diagnostics::family_title(m.code.family)},
+                      {"severity", diagnostics::to_string(m.severity)},
+                      {"summary", m.summary}});
+    }
+    out << list.dump(2) << "\n";
+    return driver::kExitClean;
+  }
+  for (const rule::Rule* r : rules) {
+    const rule::RuleMeta& m = r->meta();
+    std::string name(m.name);
+    name.resize(std::max<size_t>(name.size(), 40), ' ');
+    std::string severity(diagnostics::to_string(m.severity));
+    severity.resize(8, ' ');
+    out << m.code.str() << "  " << name << " " << severity << " " << m.summary << "\n";
+  }
+  return driver::kExitClean;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"godwit: a static analyzer for Django migrations (backwards compatibility, reversibility, "
+               "zero-downtime deploys)",
+               "godwit"};
+  app.set_version_flag("--version", std::string("godwit ") + GODWIT_VERSION);
+  app.require_subcommand(1);
+
+  // check
+  CLI::App* check = app.add_subcommand("check", "Analyze migrations and report findings");
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::vector<std::string> select;
+  std::vector<std::string> extend_select;
+  std::vector<std::string> ignore;
+  std::string fail_on;
+  std::string database;
+  std::string django_version;
+  std::vector<std::string> migrations_dirs;
+  std::string color = "auto";
+  driver::CheckOptions options;
+  check->add_option("paths", paths, "Files or directories to check (default: .)");
+  check->add_option("--format", format, "Output format")
+      ->check(CLI::IsMember({"text", "concise", "json"}));
+  check->add_option("--select", select, "Rules to enable: ids, names or prefixes, comma separated (default: ALL)");
+  check->add_option("--extend-select", extend_select, "Rules to enable in addition to `select`");
+  check->add_option("--ignore", ignore, "Rules to disable: ids, names or prefixes, comma separated");
+  check->add_option("--fail-on", fail_on, "Lowest severity that makes the exit code 1 (default: error)")
+      ->check(CLI::IsMember({"error", "warning", "info"}));
+  check->add_flag("--exit-zero", options.exit_zero, "Exit 0 even when there are findings");
+  check->add_flag("-q,--quiet", options.quiet, "Print findings only, no summary");
+  check->add_option("--migrations-dir", migrations_dirs,
+                    "Name of migrations folders (repeatable; default: migrations)");
+  check->add_option("--database", database, "Target database (default: postgresql)")
+      ->check(CLI::IsMember({"postgresql", "mysql", "sqlite", "oracle", "mssql"}));
+  check->add_option("--django-version", django_version, "Django version of the project (default: 5.2)");
+  check->add_option("--threads", options.threads, "Threads for parsing (default: one per core)");
+  check->add_option("--color", color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
+
+  // rule, rules
+  CLI::App* rule_cmd = app.add_subcommand("rule", "Print a rule's documentation");
+  std::string rule_id;
+  rule_cmd->add_option("rule", rule_id, "Rule id or name (RV001, runpython-without-reverse)")->required();
+  CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule");
+  std::string rules_format = "text";
+  rules_cmd->add_option("--format", rules_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e, out, err);
+    return driver::kExitError;
+  }
+
+  if (rule_cmd->parsed()) return print_rule(rule_id, out, err);
+  if (rules_cmd->parsed()) return print_rules(rules_format == "json", out);
+
+  config::Config config;
+  std::error_code ec;
+  config.root = std::filesystem::current_path(ec);
+  if (!select.empty()) config.select = split_commas(select);
+  if (!extend_select.empty()) config.extend_select = split_commas(extend_select);
+  if (!ignore.empty()) config.ignore = split_commas(ignore);
+  if (!fail_on.empty()) config.fail_on = *diagnostics::severity_from_string(fail_on);
+  if (!database.empty()) config.database = *config::database_from_string(database);
+  if (!django_version.empty()) {
+    const auto version = config::DjangoVersion::parse(django_version);
+    if (!version) {
+      err << "godwit: error: --django-version: expected MAJOR.MINOR such as 4.2, got `" << django_version << "`\n";
+      return driver::kExitError;
+    }
+    config.django_version = *version;
+  }
+  if (!migrations_dirs.empty()) config.migrations_dirs = migrations_dirs;
+  for (const std::string& p : paths) options.paths.emplace_back(p);
+  options.format = *report::format_from_string(format);
+  options.color = color == "always" ? driver::ColorMode::Always
+                  : color == "never" ? driver::ColorMode::Never
+                                     : driver::ColorMode::Auto;
+  return driver::run_check(options, config, out, err);
+}
+
+}  // namespace godwit::cli

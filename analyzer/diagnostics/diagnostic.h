@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/diagnostics/rule_code.h"
+#include "analyzer/diagnostics/severity.h"
+#include "analyzer/source/source_file.h"
+
+namespace godwit::diagnostics {
+
+struct RelatedLocation {
+  std::shared_ptr<const source::SourceFile> file;
+  source::TextRange range;
+  std::string message;
+};
+
+// One finding, as plain data. Byte ranges; lines and columns are computed by reporters.
+struct Diagnostic {
+  RuleCode code;
+  std::string_view name;  // the rule's kebab-case name (static storage)
+  Severity severity = Severity::Error;
+  std::string message;
+  std::string help;
+  std::shared_ptr<const source::SourceFile> file;
+  source::TextRange range;
+  std::string app;
+  std::string migration;
+  std::vector<RelatedLocation> related;
+  // What identifies the finding when lines move: the flagged source text, whitespace-normalised
+  // (the operation's content), used by baselines and SARIF fingerprints.
+  std::string anchor;
+
+  [[nodiscard]] const std::string& path() const;
+};
+
+// Files, then position, then rule id, then message: the one order of all output.
+bool diagnostic_order(const Diagnostic& a, const Diagnostic& b);
+
+// The flagged text with runs of whitespace collapsed, for `anchor`.
+std::string normalized_anchor(std::string_view text);
+
+}  // namespace godwit::diagnostics

@@ -1,0 +1,127 @@
+#include "analyzer/discovery/discovery.h"
+
+#include <algorithm>
+#include <set>
+#include <system_error>
+
+namespace godwit::discovery {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool skipped_directory(const fs::path& dir) {
+  const std::string name = dir.filename().string();
+  if (name.empty()) return false;
+  if (name[0] == '.' && name != "." && name != "..") return true;  // .git, .venv, .tox, .mypy_cache
+  if (name == "__pycache__" || name == "node_modules" || name == "site-packages" || name == "dist-packages") {
+    return true;
+  }
+  std::error_code ec;
+  return fs::exists(dir / "pyvenv.cfg", ec);  // a virtualenv
+}
+
+std::string error_text(const std::error_code& ec) { return ec.message(); }
+
+// Depth-first walk with an explicit stack. Directory symlinks are never followed (no loops);
+// file symlinks are read. Unreadable directories are reported and skipped.
+template <typename IsMigrationsDir, typename Add>
+void walk(const fs::path& root, const fs::path& working_directory, const IsMigrationsDir& is_migrations_dir,
+          const Add& add, std::vector<DiscoveryError>& errors) {
+  std::vector<fs::path> pending{root};
+  while (!pending.empty()) {
+    const fs::path dir = std::move(pending.back());
+    pending.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    if (ec) {
+      errors.push_back({display_path(dir, working_directory), error_text(ec)});
+      continue;
+    }
+    const bool in_migrations = is_migrations_dir(dir);
+    std::vector<fs::path> subdirs;
+    for (const fs::directory_iterator end; it != end; it.increment(ec)) {
+      if (ec) break;
+      const fs::directory_entry& entry = *it;
+      std::error_code entry_ec;
+      const bool symlink = entry.is_symlink(entry_ec);
+      if (entry.is_directory(entry_ec)) {
+        // Django does not load sub-packages of a migrations package.
+        if (!symlink && !in_migrations && !skipped_directory(entry.path())) subdirs.push_back(entry.path());
+        continue;
+      }
+      if (in_migrations && is_migration_module_name(entry.path().filename().string()) &&
+          entry.is_regular_file(entry_ec)) {
+        add(entry.path());
+      }
+    }
+    if (ec) errors.push_back({display_path(dir, working_directory), error_text(ec)});
+    // Reverse order so that the stack pops them alphabetically (output is sorted anyway).
+    std::sort(subdirs.rbegin(), subdirs.rend());
+    for (auto& s : subdirs) pending.push_back(std::move(s));
+  }
+}
+
+}  // namespace
+
+bool is_migration_module_name(const std::string& filename) {
+  if (filename.size() < 4 || filename.substr(filename.size() - 3) != ".py") return false;
+  return filename[0] != '_' && filename[0] != '~';
+}
+
+std::string display_path(const fs::path& path, const fs::path& working_directory) {
+  const fs::path absolute = path.is_absolute() ? path.lexically_normal() : (working_directory / path).lexically_normal();
+  const fs::path relative = absolute.lexically_relative(working_directory);
+  if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
+  return absolute.generic_string();
+}
+
+Discovery discover(const std::vector<fs::path>& paths, const config::Config& config,
+                   const fs::path& working_directory) {
+  Discovery result;
+  std::set<std::string> seen;
+  const auto is_migrations_dir = [&](const fs::path& dir) {
+    const std::string name = dir.filename().string();
+    return std::find(config.migrations_dirs.begin(), config.migrations_dirs.end(), name) !=
+           config.migrations_dirs.end();
+  };
+  const auto add = [&](const fs::path& file) {
+    const fs::path absolute = (file.is_absolute() ? file : working_directory / file).lexically_normal();
+    MigrationPath m;
+    m.path = absolute;
+    m.display = display_path(absolute, working_directory);
+    m.name = absolute.stem().string();
+    m.app_label = absolute.parent_path().parent_path().filename().string();
+    if (!seen.insert(m.display).second) return;
+    result.files.push_back(std::move(m));
+  };
+
+  for (const fs::path& given : paths) {
+    const fs::path path = given.is_absolute() ? given : working_directory / given;
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      result.errors.push_back({display_path(given, working_directory),
+                               ec ? error_text(ec) : "No such file or directory"});
+      continue;
+    }
+    if (fs::is_regular_file(status)) {
+      if (path.extension() != ".py") {
+        result.errors.push_back({display_path(given, working_directory), "not a Python file (expected *.py)"});
+        continue;
+      }
+      add(path);
+      continue;
+    }
+    if (!fs::is_directory(status)) {
+      result.errors.push_back({display_path(given, working_directory), "not a regular file or directory"});
+      continue;
+    }
+    walk(path, working_directory, is_migrations_dir, add, result.errors);
+  }
+  std::sort(result.files.begin(), result.files.end(),
+            [](const MigrationPath& a, const MigrationPath& b) { return a.display < b.display; });
+  return result;
+}
+
+}  // namespace godwit::discovery

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/config/config.h"
+#include "analyzer/report/report.h"
+
+namespace godwit::driver {
+
+enum class ColorMode : uint8_t { Auto, Always, Never };
+
+struct CheckOptions {
+  std::vector<std::filesystem::path> paths;
+  report::Format format = report::Format::Text;
+  bool quiet = false;
+  bool exit_zero = false;
+  unsigned threads = 0;
+  ColorMode color = ColorMode::Auto;
+};
+
+// Exit codes, as documented.
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitError = 2;
+
+// `godwit check`: discover, read, analyze, report. Returns the process exit code.
+int run_check(const CheckOptions& options, const config::Config& config, std::ostream& out, std::ostream& err);
+
+}  // namespace godwit::driver

@@ -1,0 +1,105 @@
+#include "analyzer/driver/project_loader.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+#include "analyzer/frontend/migration_extractor.h"
+
+namespace godwit::driver {
+
+namespace {
+
+constexpr std::uintmax_t kMaxFileSize = std::uintmax_t{256} << 20;
+
+// The app label for a migration: `app-labels` from the configuration, else the folder above
+// the migrations package.
+std::string app_label_for(const discovery::MigrationPath& file, const config::Config& config) {
+  if (!config.app_labels.empty()) {
+    const std::filesystem::path app_dir = file.path.parent_path().parent_path();
+    const std::filesystem::path relative = app_dir.lexically_relative(config.root);
+    const auto it = config.app_labels.find(relative.generic_string());
+    if (it != config.app_labels.end()) return it->second;
+  }
+  return file.app_label;
+}
+
+}  // namespace
+
+bool read_file(const std::filesystem::path& path, std::string& contents, std::string& error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "is a directory";
+    return false;
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    error = ec.message();
+    return false;
+  }
+  if (size > kMaxFileSize) {
+    error = "file is larger than 256 MiB";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno);
+    return false;
+  }
+  contents.resize(static_cast<size_t>(size));
+  in.read(contents.data(), static_cast<std::streamsize>(size));
+  contents.resize(static_cast<size_t>(in.gcount()));
+  if (in.bad()) {
+    error = "read error";
+    return false;
+  }
+  return true;
+}
+
+LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads) {
+  const size_t count = discovery.files.size();
+  std::vector<std::optional<engine::ProjectFile>> loaded(count);
+  std::vector<std::optional<discovery::DiscoveryError>> failures(count);
+
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    frontend::PythonParser parser;
+    for (size_t i = next++; i < count; i = next++) {
+      const discovery::MigrationPath& file = discovery.files[i];
+      std::string text;
+      std::string error;
+      if (!read_file(file.path, text, error)) {
+        failures[i] = discovery::DiscoveryError{file.display, error};
+        continue;
+      }
+      auto source = std::make_shared<const source::SourceFile>(file.display, std::move(text));
+      engine::ProjectFile project_file{
+          frontend::read_migration(parser, std::move(source), app_label_for(file, config), file.name), file.reported};
+      loaded[i] = std::move(project_file);
+    }
+  };
+
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(count, 1)));
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::jthread> pool;
+    pool.reserve(threads);
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  }
+
+  LoadResult result;
+  result.project.files.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (loaded[i]) result.project.files.push_back(std::move(*loaded[i]));
+    if (failures[i]) result.errors.push_back(std::move(*failures[i]));
+  }
+  return result;
+}
+
+}  // namespace godwit::driver

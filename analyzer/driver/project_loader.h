@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analyzer/config/config.h"
+#include "analyzer/discovery/discovery.h"
+#include "analyzer/engine/project.h"
+
+namespace godwit::driver {
+
+struct LoadResult {
+  engine::Project project;
+  std::vector<discovery::DiscoveryError> errors;  // files that could not be read
+};
+
+// Reads, parses and extracts every discovered file, on `threads` threads (0: one per core).
+// The result is in discovery order whatever the thread count.
+LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads);
+
+// Reads a whole file; on failure returns false with a message in `error`.
+bool read_file(const std::filesystem::path& path, std::string& contents, std::string& error);
+
+}  // namespace godwit::driver

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analyzer/config/config.h"
+#include "analyzer/diagnostics/diagnostic.h"
+#include "analyzer/engine/project.h"
+#include "analyzer/rule/rule.h"
+#include "analyzer/rule/rule_selection.h"
+
+namespace godwit::engine {
+
+// Runs the enabled rules over a project in one walk and returns their diagnostics in the one
+// deterministic order (files, position, rule id).
+class Engine {
+ public:
+  // Selector errors (a rule id the configuration names but godwit does not know) are collected
+  // in `errors`; the caller decides whether they are fatal.
+  Engine(std::span<const rule::Rule* const> rules, const config::Config& config, std::vector<std::string>& errors);
+
+  [[nodiscard]] std::vector<diagnostics::Diagnostic> run(const Project& project) const;
+  [[nodiscard]] const rule::RuleSelection& selection() const { return selection_; }
+
+ private:
+  struct Active {
+    const rule::Rule* rule;
+    std::optional<diagnostics::Severity> severity;
+  };
+
+  void check_operation(const ir::Migration& migration, const ir::Operation& operation, rule::Placement placement,
+                       const ir::Operation* wrapper, std::vector<diagnostics::Diagnostic>& out) const;
+
+  const config::Config& config_;
+  rule::RuleSelection selection_;
+  std::vector<Active> operation_rules_;
+  std::vector<Active> migration_rules_;
+  std::vector<Active> project_rules_;
+};
+
+}  // namespace godwit::engine

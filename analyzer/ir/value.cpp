@@ -1,0 +1,309 @@
+#include "analyzer/ir/value.h"
+
+#include <cstdio>
+
+namespace godwit::ir {
+
+Value Value::none(TextRange range) {
+  Value v;
+  v.kind_ = Kind::None;
+  v.range_ = range;
+  return v;
+}
+
+Value Value::boolean(bool value, TextRange range) {
+  Value v;
+  v.kind_ = Kind::Bool;
+  v.scalar_.b = value;
+  v.range_ = range;
+  return v;
+}
+
+Value Value::integer(int64_t value, TextRange range) {
+  Value v;
+  v.kind_ = Kind::Int;
+  v.scalar_.i = value;
+  v.range_ = range;
+  return v;
+}
+
+Value Value::floating(double value, TextRange range) {
+  Value v;
+  v.kind_ = Kind::Float;
+  v.scalar_.f = value;
+  v.range_ = range;
+  return v;
+}
+
+Value Value::string(std::string value, TextRange range) {
+  Value v;
+  v.kind_ = Kind::String;
+  v.text_ = std::move(value);
+  v.range_ = range;
+  return v;
+}
+
+Value Value::bytes(std::string value, TextRange range) {
+  Value v = string(std::move(value), range);
+  v.kind_ = Kind::Bytes;
+  return v;
+}
+
+Value Value::name(std::string qualified, NameOrigin origin, TextRange range) {
+  Value v;
+  v.kind_ = Kind::Name;
+  v.origin_ = origin;
+  v.text_ = std::move(qualified);
+  v.range_ = range;
+  return v;
+}
+
+Value Value::call(std::string callee, NameOrigin origin, std::vector<Value> positional,
+                  std::vector<std::pair<std::string, Value>> keywords, TextRange range) {
+  Value v;
+  v.kind_ = Kind::Call;
+  v.origin_ = origin;
+  v.text_ = std::move(callee);
+  v.range_ = range;
+  v.scalar_.i = static_cast<int64_t>(positional.size());
+  v.items_ = std::move(positional);
+  v.items_.reserve(v.items_.size() + keywords.size());
+  v.keys_.reserve(keywords.size());
+  for (auto& [key, value] : keywords) {
+    if (key == "**") v.unpacking_ = true;
+    v.keys_.push_back(std::move(key));
+    v.items_.push_back(std::move(value));
+  }
+  return v;
+}
+
+Value Value::sequence(Kind kind, std::vector<Value> elements, TextRange range) {
+  Value v;
+  v.kind_ = kind;
+  v.items_ = std::move(elements);
+  v.range_ = range;
+  return v;
+}
+
+Value Value::dict(std::vector<std::pair<Value, Value>> entries, TextRange range) {
+  Value v;
+  v.kind_ = Kind::Dict;
+  v.range_ = range;
+  v.items_.reserve(entries.size() * 2);
+  for (auto& [key, value] : entries) {
+    v.items_.push_back(std::move(key));
+    v.items_.push_back(std::move(value));
+  }
+  return v;
+}
+
+Value Value::lambda(uint32_t function_index, std::string text, TextRange range) {
+  Value v;
+  v.kind_ = Kind::Lambda;
+  v.scalar_.i = function_index;
+  v.text_ = std::move(text);
+  v.range_ = range;
+  return v;
+}
+
+Value Value::opaque(std::string text, TextRange range) {
+  Value v;
+  v.kind_ = Kind::Opaque;
+  v.text_ = std::move(text);
+  v.range_ = range;
+  return v;
+}
+
+std::optional<bool> Value::as_bool() const {
+  if (kind_ == Kind::Bool) return scalar_.b;
+  return std::nullopt;
+}
+
+std::optional<int64_t> Value::as_int() const {
+  if (kind_ == Kind::Int) return scalar_.i;
+  return std::nullopt;
+}
+
+std::optional<double> Value::as_float() const {
+  if (kind_ == Kind::Float) return scalar_.f;
+  if (kind_ == Kind::Int) return static_cast<double>(scalar_.i);
+  return std::nullopt;
+}
+
+const std::string* Value::as_string() const { return kind_ == Kind::String ? &text_ : nullptr; }
+
+std::string_view Value::short_name() const {
+  if (kind_ != Kind::Name && kind_ != Kind::Call) return {};
+  const std::string_view text = text_;
+  const auto dot = text.rfind('.');
+  return dot == std::string_view::npos ? text : text.substr(dot + 1);
+}
+
+bool Value::names(std::string_view qualified) const {
+  if (kind_ != Kind::Name && kind_ != Kind::Call) return false;
+  const std::string_view text = text_;
+  if (text == qualified) return true;
+  return text.size() > qualified.size() && text.ends_with(qualified) &&
+         text[text.size() - qualified.size() - 1] == '.';
+}
+
+std::span<const Value> Value::elements() const {
+  if (kind_ == Kind::Call) return std::span<const Value>(items_).first(static_cast<size_t>(scalar_.i));
+  if (is_sequence()) return items_;
+  return {};
+}
+
+std::span<const Value> Value::keyword_values() const {
+  if (kind_ != Kind::Call) return {};
+  return std::span<const Value>(items_).subspan(static_cast<size_t>(scalar_.i));
+}
+
+const Value* Value::keyword(std::string_view name) const {
+  if (kind_ != Kind::Call) return nullptr;
+  const auto values = keyword_values();
+  // The last occurrence wins, as Python would reject duplicates anyway.
+  for (size_t i = keys_.size(); i-- > 0;) {
+    if (keys_[i] == name) return &values[i];
+  }
+  return nullptr;
+}
+
+const Value* Value::dict_get(std::string_view key) const {
+  for (size_t i = 0; i < dict_size(); ++i) {
+    const std::string* k = dict_key(i).as_string();
+    if (k != nullptr && *k == key) return &dict_value(i);
+  }
+  return nullptr;
+}
+
+bool Value::is_static() const {
+  if (kind_ == Kind::Opaque || unpacking_) return false;
+  for (const Value& item : items_) {
+    if (!item.is_static()) return false;
+  }
+  return true;
+}
+
+bool Value::same_as(const Value& other) const {
+  if (kind_ != other.kind_ || unpacking_ != other.unpacking_) return false;
+  switch (kind_) {
+    case Kind::None:
+      return true;
+    case Kind::Bool:
+      return scalar_.b == other.scalar_.b;
+    case Kind::Int:
+      return scalar_.i == other.scalar_.i;
+    case Kind::Float:
+      return scalar_.f == other.scalar_.f;
+    case Kind::Lambda:
+      return text_ == other.text_;
+    default:
+      break;
+  }
+  if (text_ != other.text_ || keys_ != other.keys_ || items_.size() != other.items_.size()) return false;
+  if (kind_ == Kind::Call && scalar_.i != other.scalar_.i) return false;
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (!items_[i].same_as(other.items_[i])) return false;
+  }
+  return true;
+}
+
+std::string python_repr(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\'': out += "\\'"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '\'';
+  return out;
+}
+
+namespace {
+
+void join(std::string& out, std::span<const Value> values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += values[i].render();
+  }
+}
+
+}  // namespace
+
+std::string Value::render() const {
+  switch (kind_) {
+    case Kind::None:
+      return "None";
+    case Kind::Bool:
+      return scalar_.b ? "True" : "False";
+    case Kind::Int:
+      return std::to_string(scalar_.i);
+    case Kind::Float: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%g", scalar_.f);
+      std::string s = buf;
+      if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+      return s;
+    }
+    case Kind::String:
+      return python_repr(text_);
+    case Kind::Bytes:
+      return "b" + python_repr(text_);
+    case Kind::Name:
+      return text_;
+    case Kind::Call: {
+      std::string out = text_ + "(";
+      join(out, elements());
+      const auto kw = keyword_values();
+      for (size_t i = 0; i < kw.size(); ++i) {
+        if (scalar_.i > 0 || i > 0) out += ", ";
+        out += keys_[i] == "**" ? "**" : keys_[i] + "=";
+        out += kw[i].render();
+      }
+      return out + ")";
+    }
+    case Kind::List: {
+      std::string out = "[";
+      join(out, items_);
+      return out + "]";
+    }
+    case Kind::Tuple: {
+      std::string out = "(";
+      join(out, items_);
+      if (items_.size() == 1) out += ",";
+      return out + ")";
+    }
+    case Kind::Set: {
+      if (items_.empty()) return "set()";
+      std::string out = "{";
+      join(out, items_);
+      return out + "}";
+    }
+    case Kind::Dict: {
+      std::string out = "{";
+      for (size_t i = 0; i < dict_size(); ++i) {
+        if (i > 0) out += ", ";
+        out += dict_key(i).render() + ": " + dict_value(i).render();
+      }
+      return out + "}";
+    }
+    case Kind::Lambda:
+    case Kind::Opaque:
+      return text_;
+  }
+  return {};
+}
+
+}  // namespace godwit::ir

@@ -1,0 +1,137 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analyzer/source/source_file.h"
+
+namespace godwit::ir {
+
+using source::TextRange;
+
+// Where a dotted name's first component comes from.
+enum class NameOrigin : uint8_t {
+  Unknown,   // a builtin or a name bound nowhere godwit can see
+  Imported,  // resolved through an import: the name is the fully qualified path
+  Local,     // a module-level (or Migration-class-level) def, class or assignment in this file
+};
+
+// A Python expression as far as it is statically known. Anything godwit cannot know without
+// running code (arithmetic, comprehensions, f-strings with fields, subscripts, ...) is Opaque and
+// keeps its source text: a rule that needs such a value must say it cannot decide, never guess.
+class Value {
+ public:
+  enum class Kind : uint8_t {
+    None, Bool, Int, Float, String, Bytes,
+    Name,    // a dotted name: `models.CASCADE`, `forwards`; text() is import-resolved
+    Call,    // callee (a resolved dotted name) with positional and keyword arguments
+    List, Tuple, Set, Dict,
+    Lambda,  // function_index() points into Migration::functions
+    Opaque,
+  };
+
+  Value() = default;
+
+  static Value none(TextRange range);
+  static Value boolean(bool value, TextRange range);
+  static Value integer(int64_t value, TextRange range);
+  static Value floating(double value, TextRange range);
+  static Value string(std::string value, TextRange range);
+  static Value bytes(std::string value, TextRange range);
+  static Value name(std::string qualified, NameOrigin origin, TextRange range);
+  static Value call(std::string callee, NameOrigin origin, std::vector<Value> positional,
+                    std::vector<std::pair<std::string, Value>> keywords, TextRange range);
+  static Value sequence(Kind kind, std::vector<Value> elements, TextRange range);
+  static Value dict(std::vector<std::pair<Value, Value>> entries, TextRange range);
+  static Value lambda(uint32_t function_index, std::string text, TextRange range);
+  static Value opaque(std::string text, TextRange range);
+
+  [[nodiscard]] Kind kind() const { return kind_; }
+  [[nodiscard]] TextRange range() const { return range_; }
+  [[nodiscard]] bool is(Kind kind) const { return kind_ == kind; }
+  [[nodiscard]] bool is_opaque() const { return kind_ == Kind::Opaque; }
+  [[nodiscard]] bool is_none() const { return kind_ == Kind::None; }
+  [[nodiscard]] bool is_sequence() const {
+    return kind_ == Kind::List || kind_ == Kind::Tuple || kind_ == Kind::Set;
+  }
+
+  [[nodiscard]] std::optional<bool> as_bool() const;
+  [[nodiscard]] std::optional<int64_t> as_int() const;
+  [[nodiscard]] std::optional<double> as_float() const;
+  // The decoded contents of a String literal; nullptr for any other kind.
+  [[nodiscard]] const std::string* as_string() const;
+
+  // Name: the qualified dotted name. Call: the qualified callee. String/Bytes: the contents.
+  // Opaque and Lambda: the source text.
+  [[nodiscard]] const std::string& text() const { return text_; }
+  [[nodiscard]] NameOrigin origin() const { return origin_; }
+  // The last component of a Name or Call callee (`CharField` for `models.CharField`).
+  [[nodiscard]] std::string_view short_name() const;
+  // True for a Name or Call whose qualified name is `qualified` or ends with `.qualified`.
+  [[nodiscard]] bool names(std::string_view qualified) const;
+
+  // List, Tuple, Set: the elements. Call: the positional arguments.
+  [[nodiscard]] std::span<const Value> elements() const;
+  // Call: the keyword arguments, in source order (`**kwargs` appears with the key "**").
+  [[nodiscard]] std::span<const Value> keyword_values() const;
+  [[nodiscard]] const std::vector<std::string>& keyword_names() const { return keys_; }
+  [[nodiscard]] const Value* keyword(std::string_view name) const;
+  // Call: `*args` or `**kwargs` (so an absent argument may still be passed).
+  // List/Tuple/Set: a `*starred` element that could not be expanded.
+  [[nodiscard]] bool has_unpacking() const { return unpacking_; }
+
+  // Dict: the entries.
+  [[nodiscard]] size_t dict_size() const { return kind_ == Kind::Dict ? items_.size() / 2 : 0; }
+  [[nodiscard]] const Value& dict_key(size_t i) const { return items_[2 * i]; }
+  [[nodiscard]] const Value& dict_value(size_t i) const { return items_[2 * i + 1]; }
+  // Dict: the value for a string key; nullptr when absent (or the dict has opaque keys).
+  [[nodiscard]] const Value* dict_get(std::string_view key) const;
+
+  [[nodiscard]] uint32_t function_index() const { return static_cast<uint32_t>(scalar_.i); }
+
+  // True when no part of the value is Opaque.
+  [[nodiscard]] bool is_static() const;
+
+  // Structural equality, ignoring source ranges.
+  [[nodiscard]] bool same_as(const Value& other) const;
+
+  // A Python-like rendering, for messages and `godwit state`.
+  [[nodiscard]] std::string render() const;
+
+  // Visits this value and every value nested in it (elements, arguments, dict entries).
+  template <typename F>
+  void for_each(F&& visit) const {
+    visit(*this);
+    for (const Value& item : items_) item.for_each(visit);
+  }
+
+  // Raw access for serialization.
+  [[nodiscard]] const std::vector<Value>& raw_items() const { return items_; }
+  void set_unpacking(bool unpacking) { unpacking_ = unpacking; }
+
+ private:
+  Kind kind_ = Kind::None;
+  NameOrigin origin_ = NameOrigin::Unknown;
+  bool unpacking_ = false;
+  TextRange range_;
+  union Scalar {
+    bool b;
+    int64_t i;
+    double f;
+  } scalar_{.i = 0};
+  std::string text_;
+  // List/Tuple/Set: elements. Call: positional args followed by keyword values. Dict: k0, v0, ...
+  std::vector<Value> items_;
+  // Call: the names of the trailing keyword values in items_.
+  std::vector<std::string> keys_;
+};
+
+// Python's repr of a string (single-quoted), for messages.
+std::string python_repr(std::string_view text);
+
+}  // namespace godwit::ir

@@ -1,0 +1,168 @@
+#include <algorithm>
+#include <array>
+
+#include "analyzer/report/report.h"
+
+namespace godwit::report {
+
+namespace {
+
+using diagnostics::Diagnostic;
+using diagnostics::Severity;
+
+struct Style {
+  bool color;
+  [[nodiscard]] std::string paint(std::string_view text, std::string_view code) const {
+    if (!color) return std::string(text);
+    return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+  }
+  [[nodiscard]] std::string severity(Severity s, std::string_view text) const {
+    switch (s) {
+      case Severity::Error: return paint(text, "1;31");
+      case Severity::Warning: return paint(text, "1;33");
+      case Severity::Info: return paint(text, "1;36");
+    }
+    return std::string(text);
+  }
+  [[nodiscard]] std::string gutter(std::string_view text) const { return paint(text, "1;34"); }
+  [[nodiscard]] std::string bold(std::string_view text) const { return paint(text, "1"); }
+};
+
+// Display text of a source line: tabs expanded to 4 columns, control characters shown as `?`.
+// `columns` receives, for each code point, its display column.
+std::string display_line(std::string_view line, std::vector<uint32_t>& byte_columns) {
+  std::string out;
+  byte_columns.assign(line.size() + 1, 0);
+  uint32_t column = 0;
+  for (size_t i = 0; i < line.size();) {
+    byte_columns[i] = column;
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c == '\t') {
+      const uint32_t width = 4 - (column % 4);
+      out.append(width, ' ');
+      column += width;
+      ++i;
+      continue;
+    }
+    size_t len = 1;
+    if (c >= 0xF0) {
+      len = 4;
+    } else if (c >= 0xE0) {
+      len = 3;
+    } else if (c >= 0xC0) {
+      len = 2;
+    }
+    if (i + len > line.size() || source::valid_utf8_prefix(line.substr(i, len)) != len) len = 1;
+    for (size_t k = 1; k < len; ++k) byte_columns[i + k] = column;
+    if (c < 0x20 || c == 0x7F || (len == 1 && c >= 0x80)) {
+      out += '?';
+    } else {
+      out.append(line.substr(i, len));
+    }
+    column += 1;
+    i += len;
+  }
+  byte_columns[line.size()] = column;
+  return out;
+}
+
+void write_frame(std::ostream& out, const Diagnostic& d, const Style& style) {
+  const source::SourceFile& file = *d.file;
+  const uint32_t first_line = file.lines().line_of(d.range.begin);
+  const uint32_t last_line = file.lines().line_of(std::max(d.range.begin, d.range.end > 0 ? d.range.end - 1 : 0));
+  constexpr uint32_t kMaxLines = 4;
+  const uint32_t shown_last = std::min(last_line, first_line + kMaxLines - 1);
+  const std::string widest = std::to_string(shown_last + 1);
+  const std::string pad(widest.size(), ' ');
+
+  out << pad << " " << style.gutter("|") << "\n";
+  for (uint32_t line0 = first_line; line0 <= shown_last; ++line0) {
+    const std::string_view text = file.line_text(line0);
+    std::vector<uint32_t> columns;
+    const std::string shown = display_line(text, columns);
+    std::string number = std::to_string(line0 + 1);
+    number.insert(0, widest.size() - number.size(), ' ');
+    out << style.gutter(number + " |") << " " << shown << "\n";
+    const uint32_t line_start = file.lines().line_start(line0);
+    const uint32_t from = d.range.begin > line_start ? d.range.begin - line_start : 0;
+    const uint32_t to = std::min<uint32_t>(d.range.end >= line_start ? d.range.end - line_start : 0,
+                                           static_cast<uint32_t>(text.size()));
+    uint32_t begin_col = columns[std::min<size_t>(from, text.size())];
+    uint32_t end_col = columns[std::min<size_t>(to, text.size())];
+    if (line0 != first_line) {
+      // Continuation lines are underlined from their first non-blank character.
+      const auto first = text.find_first_not_of(" \t");
+      begin_col = first == std::string_view::npos ? end_col : columns[first];
+    }
+    const uint32_t width = end_col > begin_col ? end_col - begin_col : 1;
+    out << pad << " " << style.gutter("|") << " " << std::string(begin_col, ' ')
+        << style.severity(d.severity, std::string(width, '^')) << "\n";
+  }
+  if (shown_last < last_line) out << pad << " " << style.gutter("|") << " ...\n";
+  out << pad << " " << style.gutter("|") << "\n";
+}
+
+}  // namespace
+
+SeverityCounts count_severities(const std::vector<Diagnostic>& diagnostics) {
+  SeverityCounts counts;
+  for (const Diagnostic& d : diagnostics) {
+    switch (d.severity) {
+      case Severity::Error: ++counts.error; break;
+      case Severity::Warning: ++counts.warning; break;
+      case Severity::Info: ++counts.info; break;
+    }
+  }
+  return counts;
+}
+
+void write_text(std::ostream& out, const Report& report, const TextOptions& options) {
+  const Style style{options.color};
+  for (const Diagnostic& d : report.diagnostics) {
+    const source::Position at = d.file->position(d.range.begin);
+    out << style.severity(d.severity, std::string(diagnostics::to_string(d.severity)) + "[" + d.code.str() + "]")
+        << " " << style.bold(std::string(d.name) + ": " + d.message) << "\n";
+    out << "  " << style.gutter("-->") << " " << d.path() << ":" << at.line << ":" << at.column << "\n";
+    write_frame(out, d, style);
+    for (const auto& related : d.related) {
+      const source::Position r = related.file->position(related.range.begin);
+      out << "  " << style.gutter("=") << " " << style.bold("note") << ": " << related.message << " ("
+          << related.file->path() << ":" << r.line << ":" << r.column << ")\n";
+    }
+    if (!d.help.empty()) out << "  " << style.gutter("=") << " " << style.bold("help") << ": " << d.help << "\n";
+    out << "\n";
+  }
+  if (options.quiet) return;
+  const SeverityCounts counts = count_severities(report.diagnostics);
+  auto plural = [](size_t n, std::string_view word) {
+    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+  };
+  const std::string scope = " in " + plural(report.files, "file");
+  if (report.diagnostics.empty()) {
+    out << style.bold("No problems found" + scope + ".") << "\n";
+  } else {
+    std::vector<std::string> parts;
+    if (counts.error > 0) parts.push_back(style.severity(Severity::Error, plural(counts.error, "error")));
+    if (counts.warning > 0) parts.push_back(style.severity(Severity::Warning, plural(counts.warning, "warning")));
+    if (counts.info > 0) parts.push_back(style.severity(Severity::Info, plural(counts.info, "info")));
+    out << "Found ";
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (i > 0) out << (i + 1 == parts.size() ? " and " : ", ");
+      out << parts[i];
+    }
+    out << scope << ".\n";
+  }
+  if (report.hidden_by_baseline > 0) {
+    out << plural(report.hidden_by_baseline, "finding") << " hidden by the baseline.\n";
+  }
+}
+
+void write_concise(std::ostream& out, const Report& report) {
+  for (const Diagnostic& d : report.diagnostics) {
+    const source::Position at = d.file->position(d.range.begin);
+    out << d.path() << ":" << at.line << ":" << at.column << ": " << d.code.str() << " ["
+        << diagnostics::to_string(d.severity) << "] " << d.message << "\n";
+  }
+}
+
+}  // namespace godwit::report
