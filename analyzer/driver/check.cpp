@@ -5,8 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "analyzer/driver/project_loader.h"
-#include "analyzer/engine/engine.h"
+#include "analyzer/driver/analysis.h"
 #include "analyzer/ir/reversibility.h"
 #include "rules/registry.h"
 
@@ -25,35 +24,17 @@ bool use_color(ColorMode mode, std::ostream& out) {
 }  // namespace
 
 int run_check(const CheckOptions& options, const config::Config& config, std::ostream& out, std::ostream& err) {
-  const auto rules = rules::all_rules();
-  std::vector<std::string> selector_errors;
-  const engine::Engine engine(rules, config, selector_errors);
-  if (!selector_errors.empty()) {
-    for (const auto& e : selector_errors) err << "godwit: error: " << e << "\n";
-    return kExitError;
-  }
-
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
-  std::vector<std::filesystem::path> paths = options.paths;
-  if (paths.empty()) paths.emplace_back(".");
-  const discovery::Discovery found = discovery::discover(paths, config, cwd);
-  LoadResult loaded = load_project(found, config, options.threads);
-
-  bool io_error = false;
-  for (const auto& e : found.errors) {
-    err << "godwit: error: " << e.path << ": " << e.message << "\n";
-    io_error = true;
-  }
-  for (const auto& e : loaded.errors) {
-    err << "godwit: error: " << e.path << ": " << e.message << "\n";
-    io_error = true;
-  }
+  Analysis analysis = analyze(AnalysisOptions{options.paths, options.threads}, config, cwd);
+  for (const auto& e : analysis.config_errors) err << "godwit: error: " << e << "\n";
+  if (!analysis.config_errors.empty()) return kExitError;
+  for (const auto& e : analysis.errors) err << "godwit: error: " << e.path << ": " << e.message << "\n";
 
   report::Report report;
-  report.rules = rules;
-  report.diagnostics = engine.run(loaded.project);
-  for (const engine::ProjectFile& file : loaded.project.files) {
+  report.rules = rules::all_rules();
+  report.diagnostics = std::move(analysis.diagnostics);
+  for (const engine::ProjectFile& file : analysis.project.files) {
     if (!file.reported) continue;
     ++report.files;
     const ir::Migration& m = file.migration;
@@ -61,18 +42,10 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
     report.migrations.push_back(
         report::MigrationSummary{m.app_label, m.name, m.file().path(), "unknown", ir::reversibility(m)});
   }
-
-  switch (options.format) {
-    case report::Format::Text:
-      report::write_text(out, report, report::TextOptions{use_color(options.color, out), options.quiet});
-      break;
-    case report::Format::Concise: report::write_concise(out, report); break;
-    case report::Format::Json: report::write_json(out, report); break;
-    default: report::write_json(out, report); break;
-  }
+  report::write_report(options.format, out, report, report::TextOptions{use_color(options.color, out), options.quiet});
   out.flush();
 
-  if (io_error) return kExitError;
+  if (!analysis.errors.empty()) return kExitError;
   if (options.exit_zero) return kExitClean;
   for (const auto& d : report.diagnostics) {
     if (d.severity >= config.fail_on) return kExitFindings;

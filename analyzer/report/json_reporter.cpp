@@ -59,6 +59,15 @@ std::string_view to_string(Format format) {
   return "text";
 }
 
+void write_report(Format format, std::ostream& out, const Report& report, const TextOptions& options) {
+  switch (format) {
+    case Format::Text: write_text(out, report, options); return;
+    case Format::Concise: write_concise(out, report); return;
+    case Format::Json: write_json(out, report); return;
+    default: write_json(out, report); return;
+  }
+}
+
 void write_json(std::ostream& out, const Report& report) {
   const SeverityCounts counts = count_severities(report.diagnostics);
   json doc;

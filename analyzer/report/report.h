@@ -46,6 +46,9 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
 void write_concise(std::ostream& out, const Report& report);
 void write_json(std::ostream& out, const Report& report);
 
+// Writes the report in `format`.
+void write_report(Format format, std::ostream& out, const Report& report, const TextOptions& options);
+
 // Counts per severity: {error, warning, info}.
 struct SeverityCounts {
   size_t error = 0;

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "analyzer/config/config.h"
+#include "analyzer/diagnostics/diagnostic.h"
+#include "analyzer/discovery/discovery.h"
+#include "analyzer/engine/project.h"
+
+namespace godwit::driver {
+
+struct AnalysisOptions {
+  std::vector<std::filesystem::path> paths;  // empty: the working directory
+  unsigned threads = 0;
+};
+
+// The whole pipeline short of reporting: discover, read, parse, extract, run the rules.
+struct Analysis {
+  engine::Project project;
+  std::vector<diagnostics::Diagnostic> diagnostics;  // in output order
+  std::vector<discovery::DiscoveryError> errors;     // unreadable paths (exit code 2)
+  std::vector<std::string> config_errors;            // selectors naming no rule (exit code 2)
+};
+
+Analysis analyze(const AnalysisOptions& options, const config::Config& config,
+                 const std::filesystem::path& working_directory);
+
+}  // namespace godwit::driver
