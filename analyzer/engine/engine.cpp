@@ -20,52 +20,89 @@ Engine::Engine(std::span<const rule::Rule* const> rules, const config::Config& c
   }
 }
 
-void Engine::check_operation(const ir::Migration& migration, const ir::Operation& operation,
+void Engine::check_operation(const rule::Analysis& analysis, const ir::Migration& migration,
+                             const state::ProjectState& state, const ir::Operation& operation,
                              rule::Placement placement, const ir::Operation* wrapper,
                              std::vector<diagnostics::Diagnostic>& out) const {
   for (const Active& active : operation_rules_) {
     const auto& r = static_cast<const rule::OperationRule&>(*active.rule);
     if (!r.kinds().contains(operation.kind())) continue;
     const rule::Reporter reporter(r.meta(), active.severity, out);
-    r.check(rule::OperationContext(migration, config_, reporter, operation, placement, wrapper));
+    r.check(rule::OperationContext(analysis, migration, state, reporter, operation, placement, wrapper));
   }
   // Operations nested in SeparateDatabaseAndState.database_operations run SQL and are checked
-  // like top-level ones; state_operations run none and are never checked.
+  // like top-level ones (against the state before the wrapper); state_operations run none.
   if (operation.kind() == ir::OperationKind::SeparateDatabaseAndState) {
     for (const ir::Operation& inner : operation.database_operations()) {
-      check_operation(migration, inner, rule::Placement::DatabaseOperations, &operation, out);
+      check_operation(analysis, migration, state, inner, rule::Placement::DatabaseOperations, &operation, out);
     }
+  }
+}
+
+void Engine::run_migration_rules(const rule::Analysis& analysis, const ir::Migration& migration,
+                                 const state::ProjectState& state, bool only_file_rules,
+                                 std::vector<diagnostics::Diagnostic>& out) const {
+  for (const Active& active : migration_rules_) {
+    // A migration replaced by a squash is still imported by Django, so only the rules about
+    // reading the file apply to it.
+    if (only_file_rules && active.rule->meta().code.family != diagnostics::RuleFamily::SY) continue;
+    const rule::Reporter reporter(active.rule->meta(), active.severity, out);
+    static_cast<const rule::MigrationRule&>(*active.rule).check(rule::MigrationContext(analysis, migration, state, reporter));
+  }
+}
+
+void Engine::check_migration(const rule::Analysis& analysis, const ir::Migration& migration,
+                             state::ProjectState& state, bool reported,
+                             std::vector<diagnostics::Diagnostic>& out) const {
+  if (reported) run_migration_rules(analysis, migration, state, false, out);
+  for (const ir::Operation& operation : migration.operations) {
+    if (reported) check_operation(analysis, migration, state, operation, rule::Placement::TopLevel, nullptr, out);
+    state::apply_operation(state, migration, operation);
   }
 }
 
 std::vector<diagnostics::Diagnostic> Engine::run(const Project& project) const {
   std::vector<diagnostics::Diagnostic> out;
   std::vector<const ir::Migration*> all;
+  std::vector<const ir::Migration*> release;
+  std::unordered_set<const ir::Migration*> reported;
+  std::unordered_set<const source::SourceFile*> reported_files;
   all.reserve(project.files.size());
   for (const ProjectFile& file : project.files) {
     all.push_back(&file.migration);
-    if (!file.reported) continue;
-    const ir::Migration& migration = file.migration;
-    for (const Active& active : migration_rules_) {
-      const rule::Reporter reporter(active.rule->meta(), active.severity, out);
-      static_cast<const rule::MigrationRule&>(*active.rule)
-          .check(rule::MigrationContext(migration, config_, reporter));
+    if (file.reported) {
+      reported.insert(&file.migration);
+      reported_files.insert(file.migration.source.get());
     }
-    for (const ir::Operation& operation : migration.operations) {
-      check_operation(migration, operation, rule::Placement::TopLevel, nullptr, out);
-    }
+    if (file.in_release) release.push_back(&file.migration);
   }
-  std::unordered_set<const source::SourceFile*> reported;
+  std::sort(release.begin(), release.end());
+  const graph::MigrationGraph graph = graph::MigrationGraph::build(all, config_);
+  const rule::Analysis analysis{config_, graph, release};
+
+  // Replay the plan; rules see the state before each operation.
+  state::ProjectState state;
+  std::unordered_set<const ir::Migration*> planned;
+  for (const graph::NodeId id : graph.plan()) {
+    const ir::Migration* m = graph.node(id).migration;
+    planned.insert(m);
+    check_migration(analysis, *m, state, reported.contains(m), out);
+  }
+  // Modules outside the plan: helpers without a Migration class, and migrations a squash
+  // replaced. Only their own file is checked.
+  const state::ProjectState empty;
   for (const ProjectFile& file : project.files) {
-    if (file.reported) reported.insert(file.migration.source.get());
+    if (!file.reported || planned.contains(&file.migration)) continue;
+    const bool replaced = file.migration.has_migration_class;
+    run_migration_rules(analysis, file.migration, empty, replaced, out);
   }
+
   for (const Active& active : project_rules_) {
     std::vector<diagnostics::Diagnostic> project_out;
     const rule::Reporter reporter(active.rule->meta(), active.severity, project_out);
-    static_cast<const rule::ProjectRule&>(*active.rule).check(rule::ProjectContext(all, config_, reporter));
-    // Project rules see context files too, but only findings in reported files are kept.
+    static_cast<const rule::ProjectRule&>(*active.rule).check(rule::ProjectContext(analysis, all, reporter));
     for (auto& d : project_out) {
-      if (reported.contains(d.file.get())) out.push_back(std::move(d));
+      if (reported_files.contains(d.file.get())) out.push_back(std::move(d));
     }
   }
   std::stable_sort(out.begin(), out.end(), diagnostics::diagnostic_order);

@@ -8,13 +8,15 @@
 #include "analyzer/config/config.h"
 #include "analyzer/diagnostics/diagnostic.h"
 #include "analyzer/engine/project.h"
+#include "analyzer/graph/migration_graph.h"
 #include "analyzer/rule/rule.h"
 #include "analyzer/rule/rule_selection.h"
 
 namespace godwit::engine {
 
-// Runs the enabled rules over a project in one walk and returns their diagnostics in the one
-// deterministic order (files, position, rule id).
+// Runs the enabled rules over a project in one walk: migrations in Django's plan order, the
+// project state replayed operation by operation so that every rule sees the state before what
+// it checks. Diagnostics come back in the one deterministic order (files, position, rule id).
 class Engine {
  public:
   // Selector errors (a rule id the configuration names but godwit does not know) are collected
@@ -30,8 +32,14 @@ class Engine {
     std::optional<diagnostics::Severity> severity;
   };
 
-  void check_operation(const ir::Migration& migration, const ir::Operation& operation, rule::Placement placement,
+  void check_migration(const rule::Analysis& analysis, const ir::Migration& migration, state::ProjectState& state,
+                       bool reported, std::vector<diagnostics::Diagnostic>& out) const;
+  void check_operation(const rule::Analysis& analysis, const ir::Migration& migration,
+                       const state::ProjectState& state, const ir::Operation& operation, rule::Placement placement,
                        const ir::Operation* wrapper, std::vector<diagnostics::Diagnostic>& out) const;
+  void run_migration_rules(const rule::Analysis& analysis, const ir::Migration& migration,
+                           const state::ProjectState& state, bool only_file_rules,
+                           std::vector<diagnostics::Diagnostic>& out) const;
 
   const config::Config& config_;
   rule::RuleSelection selection_;

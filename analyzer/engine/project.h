@@ -11,6 +11,8 @@ namespace godwit::engine {
 struct ProjectFile {
   ir::Migration migration;
   bool reported = true;
+  // With --diff-base: new or changed since the base (the release).
+  bool in_release = false;
 };
 
 // Every module godwit read, in path order.

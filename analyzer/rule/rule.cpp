@@ -1,5 +1,7 @@
 #include "analyzer/rule/rule.h"
 
+#include <algorithm>
+
 namespace godwit::rule {
 
 Diagnostic& Reporter::report(const ir::Migration& migration, TextRange range, std::string message, std::string help,
@@ -24,6 +26,23 @@ Diagnostic& OperationContext::report(TextRange range, std::string message, std::
   Diagnostic& d = MigrationContext::report(range, std::move(message), std::move(help), severity);
   d.anchor = diagnostics::normalized_anchor(text(operation_.range()));
   return d;
+}
+
+bool Analysis::in_release(const ir::Migration* migration) const {
+  return std::binary_search(release.begin(), release.end(), migration);
+}
+
+bool MigrationContext::is_new_table(std::string_view model_key) const {
+  if (model_key.empty()) return false;
+  const state::ModelState* model = state_.model(migration_.app_label, model_key);
+  if (model == nullptr || model->created_in == nullptr) return false;
+  return model->created_in == &migration_ || analysis_.in_release(model->created_in);
+}
+
+const state::ModelState* OperationContext::model_before() const {
+  const std::string key = operation_.model_key();
+  if (key.empty()) return nullptr;
+  return state().model(migration().app_label, key);
 }
 
 std::string quoted(std::string_view code) { return "`" + std::string(code) + "`"; }

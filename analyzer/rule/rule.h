@@ -8,8 +8,10 @@
 
 #include "analyzer/config/config.h"
 #include "analyzer/diagnostics/diagnostic.h"
+#include "analyzer/graph/migration_graph.h"
 #include "analyzer/ir/migration.h"
 #include "analyzer/ir/operation_kind.h"
+#include "analyzer/state/project_state.h"
 
 namespace godwit::rule {
 
@@ -98,13 +100,32 @@ class Reporter {
   std::vector<Diagnostic>& out_;
 };
 
+// What every rule may consult: the configuration, the graph, and which migrations form the
+// release (with `--diff-base`: the migrations new or changed since the base; else none).
+struct Analysis {
+  const config::Config& config;
+  const graph::MigrationGraph& graph;
+  const std::vector<const ir::Migration*>& release;  // sorted by pointer
+
+  [[nodiscard]] bool in_release(const ir::Migration* migration) const;
+};
+
 class MigrationContext {
  public:
-  MigrationContext(const ir::Migration& migration, const config::Config& config, const Reporter& reporter)
-      : migration_(migration), config_(config), reporter_(reporter) {}
+  // `state` is the project state before the migration's first operation (or, for an
+  // OperationContext, before the operation).
+  MigrationContext(const Analysis& analysis, const ir::Migration& migration, const state::ProjectState& state,
+                   const Reporter& reporter)
+      : analysis_(analysis), migration_(migration), state_(state), reporter_(reporter) {}
 
   [[nodiscard]] const ir::Migration& migration() const { return migration_; }
-  [[nodiscard]] const config::Config& config() const { return config_; }
+  [[nodiscard]] const config::Config& config() const { return analysis_.config; }
+  [[nodiscard]] const graph::MigrationGraph& graph() const { return analysis_.graph; }
+  [[nodiscard]] const Analysis& analysis() const { return analysis_; }
+  [[nodiscard]] const state::ProjectState& state() const { return state_; }
+  // A table created earlier in this migration or, with --diff-base, in the same release:
+  // no old code uses it and it is empty, so lock and compatibility rules do not apply.
+  [[nodiscard]] bool is_new_table(std::string_view model_key) const;
   [[nodiscard]] std::string_view text(TextRange range) const { return migration_.file().slice(range); }
 
   Diagnostic& report(TextRange range, std::string message, std::string help,
@@ -113,8 +134,9 @@ class MigrationContext {
   }
 
  private:
+  const Analysis& analysis_;
   const ir::Migration& migration_;
-  const config::Config& config_;
+  const state::ProjectState& state_;
   const Reporter& reporter_;
 };
 
@@ -126,9 +148,10 @@ enum class Placement : uint8_t {
 
 class OperationContext : public MigrationContext {
  public:
-  OperationContext(const ir::Migration& migration, const config::Config& config, const Reporter& reporter,
-                   const ir::Operation& operation, Placement placement, const ir::Operation* wrapper)
-      : MigrationContext(migration, config, reporter),
+  OperationContext(const Analysis& analysis, const ir::Migration& migration, const state::ProjectState& state,
+                   const Reporter& reporter, const ir::Operation& operation, Placement placement,
+                   const ir::Operation* wrapper)
+      : MigrationContext(analysis, migration, state, reporter),
         operation_(operation),
         placement_(placement),
         wrapper_(wrapper) {}
@@ -137,6 +160,10 @@ class OperationContext : public MigrationContext {
   [[nodiscard]] Placement placement() const { return placement_; }
   // The SeparateDatabaseAndState this operation is nested in, if any.
   [[nodiscard]] const ir::Operation* wrapper() const { return wrapper_; }
+  // The model the operation is about, in the state before it (nullptr when unknown).
+  [[nodiscard]] const state::ModelState* model_before() const;
+  // Whether the operation's model is a new table (see MigrationContext::is_new_table).
+  [[nodiscard]] bool on_new_table() const { return is_new_table(operation_.model_key()); }
 
   // Reports at the operation (or a part of it); the finding's identity is the operation's text.
   Diagnostic& report(TextRange range, std::string message, std::string help,
@@ -151,19 +178,23 @@ class OperationContext : public MigrationContext {
 
 class ProjectContext {
  public:
-  ProjectContext(const std::vector<const ir::Migration*>& migrations, const config::Config& config,
+  ProjectContext(const Analysis& analysis, const std::vector<const ir::Migration*>& migrations,
                  const Reporter& reporter)
-      : migrations_(migrations), config_(config), reporter_(reporter) {}
+      : analysis_(analysis), migrations_(migrations), reporter_(reporter) {}
 
+  // Every module read (reported and context), in path order.
   [[nodiscard]] const std::vector<const ir::Migration*>& migrations() const { return migrations_; }
-  [[nodiscard]] const config::Config& config() const { return config_; }
+  [[nodiscard]] const config::Config& config() const { return analysis_.config; }
+  [[nodiscard]] const graph::MigrationGraph& graph() const { return analysis_.graph; }
+  [[nodiscard]] const Analysis& analysis() const { return analysis_; }
+  // Findings in context files (not reported) are dropped by the engine.
   Diagnostic& report(const ir::Migration& migration, TextRange range, std::string message, std::string help) const {
     return reporter_.report(migration, range, std::move(message), std::move(help));
   }
 
  private:
+  const Analysis& analysis_;
   const std::vector<const ir::Migration*>& migrations_;
-  const config::Config& config_;
   const Reporter& reporter_;
 };
 

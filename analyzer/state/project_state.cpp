@@ -1,0 +1,122 @@
+#include "analyzer/state/project_state.h"
+
+#include <algorithm>
+
+namespace godwit::state {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+const FieldState* ModelState::field(std::string_view field_name) const {
+  for (const FieldState& f : fields) {
+    if (f.name == field_name) return &f;
+  }
+  for (const FieldState& f : fields) {
+    if (iequals(f.name, field_name)) return &f;
+  }
+  return nullptr;
+}
+
+FieldState* ModelState::field(std::string_view field_name) {
+  return const_cast<FieldState*>(static_cast<const ModelState*>(this)->field(field_name));
+}
+
+std::optional<std::string> ModelState::column_name(const FieldState& field) {
+  switch (field.spec.db_column.state) {
+    case ir::OptionState::Known: return field.spec.db_column.value;
+    case ir::OptionState::Unknown: return std::nullopt;
+    case ir::OptionState::Absent: break;
+  }
+  if (field.spec.field_class == ir::FieldClass::ForeignKey || field.spec.field_class == ir::FieldClass::OneToOneField) {
+    return field.name + "_id";
+  }
+  return field.name;
+}
+
+std::string ModelState::default_table(std::string_view app, std::string_view model) {
+  return std::string(app) + "_" + ir::lower(model);
+}
+
+std::string ProjectState::key(std::string_view app, std::string_view model_name) {
+  return std::string(app) + "." + ir::lower(model_name);
+}
+
+const ModelState* ProjectState::model(std::string_view app, std::string_view model_name) const {
+  const auto it = models_.find(key(app, model_name));
+  return it == models_.end() ? nullptr : &it->second;
+}
+
+ModelState* ProjectState::model(std::string_view app, std::string_view model_name) {
+  const auto it = models_.find(key(app, model_name));
+  return it == models_.end() ? nullptr : &it->second;
+}
+
+FieldLookup ProjectState::lookup_field(std::string_view app, std::string_view model_name,
+                                       std::string_view field_name) const {
+  FieldLookup lookup;
+  lookup.model = model(app, model_name);
+  if (lookup.model == nullptr || lookup.model->uncertain) return lookup;
+  lookup.field = lookup.model->field(field_name);
+  if (lookup.field != nullptr) {
+    lookup.knowledge = Knowledge::Known;
+  } else if (lookup.model->fields_known) {
+    lookup.knowledge = Knowledge::Absent;
+  }
+  return lookup;
+}
+
+ModelState& ProjectState::add_model(ModelState model) {
+  std::string k = key(model.app, model.name);
+  auto& slot = models_[std::move(k)];
+  slot = std::move(model);
+  return slot;
+}
+
+void ProjectState::remove_model(std::string_view app, std::string_view model_name) {
+  models_.erase(key(app, model_name));
+}
+
+void ProjectState::rename_model(std::string_view app, std::string_view old_name, std::string_view new_name) {
+  const auto it = models_.find(key(app, old_name));
+  if (it == models_.end()) return;
+  ModelState model = std::move(it->second);
+  models_.erase(it);
+  model.name = std::string(new_name);
+  if (!model.db_table_explicit && model.db_table_known) model.db_table = ModelState::default_table(app, new_name);
+  // Relations pointing at the old model now point at the new one.
+  const std::string old_lower = ir::lower(old_name);
+  for (auto& [k, other] : models_) {
+    for (FieldState& f : other.fields) {
+      if (!f.spec.is_relation() || !f.spec.relation_to.known()) continue;
+      std::string& to = f.spec.relation_to.value;
+      const auto dot = to.find('.');
+      const std::string target_app = dot == std::string::npos ? other.app : to.substr(0, dot);
+      const std::string target = ir::lower(dot == std::string::npos ? to : to.substr(dot + 1));
+      if (target_app == app && target == old_lower) to = std::string(app) + "." + std::string(new_name);
+    }
+  }
+  for (FieldState& f : model.fields) {
+    if (f.spec.is_relation() && f.spec.relation_to.known()) {
+      std::string& to = f.spec.relation_to.value;
+      if (ir::lower(to) == old_lower || ir::lower(to) == std::string(app) + "." + old_lower) {
+        to = std::string(app) + "." + std::string(new_name);
+      }
+    }
+  }
+  add_model(std::move(model));
+}
+
+void ProjectState::mark_app_uncertain(std::string_view app) {
+  for (auto& [k, model] : models_) {
+    if (model.app == app) model.uncertain = true;
+  }
+}
+
+}  // namespace godwit::state

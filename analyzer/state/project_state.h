@@ -1,0 +1,106 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/ir/field_spec.h"
+#include "analyzer/ir/migration.h"
+
+namespace godwit::state {
+
+struct FieldState {
+  std::string name;
+  ir::FieldSpec spec;  // its `definition` points into the IR, which outlives the state
+};
+
+struct IndexState {
+  std::string name;
+  std::vector<std::string> fields;  // empty when the index is on expressions
+  const ir::Value* definition = nullptr;
+};
+
+struct ConstraintState {
+  enum class Kind : uint8_t { Unique, Check, Exclusion, Other };
+  Kind kind = Kind::Other;
+  std::string name;
+  std::vector<std::string> fields;          // UniqueConstraint(fields=[...])
+  const ir::Value* check = nullptr;         // CheckConstraint(check=...) / condition=
+  const ir::Value* definition = nullptr;
+  const ir::Migration* added_in = nullptr;
+  bool validated = true;  // false after AddConstraintNotValid until ValidateConstraint
+};
+
+// One model as migrations describe it (Django's ModelState), keyed by app and lower-cased name.
+struct ModelState {
+  std::string app;
+  std::string name;  // as declared
+  std::vector<FieldState> fields;
+  bool fields_known = true;  // false when CreateModel's fields could not be read
+  std::string db_table;
+  bool db_table_explicit = false;
+  bool db_table_known = true;
+  std::vector<std::vector<std::string>> unique_together;
+  std::vector<std::vector<std::string>> index_together;
+  std::vector<IndexState> indexes;
+  std::vector<ConstraintState> constraints;
+  bool managed = true;
+  bool proxy = false;
+  std::vector<std::string> bases;  // qualified, as written (e.g. "django.db.models.Model", "shop.base")
+  const ir::Migration* created_in = nullptr;
+  // A custom operation ran on this model (or its app): what it did is unknown.
+  bool uncertain = false;
+
+  [[nodiscard]] const FieldState* field(std::string_view field_name) const;
+  [[nodiscard]] FieldState* field(std::string_view field_name);
+  // The actual column name of a field: db_column, or the name (plus `_id` for a ForeignKey or
+  // OneToOneField); nullopt when db_column is not statically known.
+  [[nodiscard]] static std::optional<std::string> column_name(const FieldState& field);
+  [[nodiscard]] static std::string default_table(std::string_view app, std::string_view model);
+};
+
+enum class Knowledge : uint8_t { Known, Absent, Unknown };
+
+struct FieldLookup {
+  Knowledge knowledge = Knowledge::Unknown;
+  const ModelState* model = nullptr;  // set whenever the model is in the state
+  const FieldState* field = nullptr;  // set when Known
+};
+
+// The models of a project at one point of the migration plan.
+class ProjectState {
+ public:
+  [[nodiscard]] const ModelState* model(std::string_view app, std::string_view model_name) const;
+  [[nodiscard]] ModelState* model(std::string_view app, std::string_view model_name);
+  // Known (the field is in the state), Absent (the model is fully known and has no such field),
+  // or Unknown (the model's history is missing, or a custom operation may have changed it).
+  [[nodiscard]] FieldLookup lookup_field(std::string_view app, std::string_view model_name,
+                                         std::string_view field_name) const;
+
+  // Every model, ordered by (app, lower-cased name).
+  [[nodiscard]] const std::map<std::string, ModelState>& models() const { return models_; }
+
+  ModelState& add_model(ModelState model);
+  void remove_model(std::string_view app, std::string_view model_name);
+  void rename_model(std::string_view app, std::string_view old_name, std::string_view new_name);
+  // Marks every model of an app uncertain (a custom operation that names no model).
+  void mark_app_uncertain(std::string_view app);
+
+  static std::string key(std::string_view app, std::string_view model_name);
+
+ private:
+  std::map<std::string, ModelState> models_;
+};
+
+// Applies one operation's effect on the state, as Django's state_forwards does. Operations
+// inside SeparateDatabaseAndState.state_operations (and RunSQL's) are applied; database
+// operations are not. Custom operations make what they touch uncertain.
+void apply_operation(ProjectState& state, const ir::Migration& migration, const ir::Operation& operation);
+
+// Reads a `models.Index(...)` / constraint call into its state form.
+IndexState read_index(const ir::Value& index);
+ConstraintState read_constraint(const ir::Value& constraint);
+
+}  // namespace godwit::state
