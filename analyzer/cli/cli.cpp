@@ -6,7 +6,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "analyzer/driver/analysis.h"
 #include "analyzer/driver/check.h"
+#include "analyzer/report/state_report.h"
 #include "analyzer/rule/rule_selection.h"
 #include "rules/registry.h"
 
@@ -72,6 +74,64 @@ int print_rules(bool as_json, std::ostream& out) {
   return driver::kExitClean;
 }
 
+bool looks_like_model(const std::string& text) {
+  const auto dot = text.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == text.size() || text.find('.', dot + 1) != std::string::npos) {
+    return false;
+  }
+  if (text.find('/') != std::string::npos) return false;
+  std::error_code ec;
+  return !std::filesystem::exists(text, ec);
+}
+
+// `godwit state` and `godwit graph`: load the project as `check` would, without rules.
+int inspect(bool state_command, const std::vector<std::string>& positional, const std::string& at,
+            const std::string& format, const config::Config& config, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> models;
+  driver::AnalysisOptions options;
+  for (const std::string& p : positional) {
+    if (state_command && looks_like_model(p)) {
+      models.push_back(p);
+    } else {
+      options.paths.emplace_back(p);
+    }
+  }
+  std::error_code ec;
+  const auto cwd = std::filesystem::current_path(ec);
+  driver::LoadedProject loaded = driver::load(options, config, cwd);
+  for (const auto& e : loaded.errors) err << "godwit: error: " << e.path << ": " << e.message << "\n";
+  if (!loaded.errors.empty()) return driver::kExitError;
+  std::vector<const ir::Migration*> modules;
+  for (const auto& f : loaded.project.files) modules.push_back(&f.migration);
+  const graph::MigrationGraph graph = graph::MigrationGraph::build(modules, config);
+  if (!state_command) {
+    if (format == "json") {
+      report::write_graph_json(out, graph);
+    } else {
+      report::write_graph_text(out, graph);
+    }
+    return driver::kExitClean;
+  }
+  std::vector<graph::NodeId> plan = graph.plan();
+  if (!at.empty()) {
+    const auto dot = at.find('.');
+    std::optional<graph::NodeId> node;
+    if (dot != std::string::npos) node = graph.find(at.substr(0, dot), at.substr(dot + 1));
+    if (!node || graph.node(*node).migration == nullptr || graph.node(*node).removed) {
+      err << "godwit: error: --at " << at << ": no such migration (expected APP.MIGRATION_NAME)\n";
+      return driver::kExitError;
+    }
+    plan = graph.forwards_plan(*node);
+  }
+  const state::ProjectState state = state::replay(graph, plan, config.swappable);
+  if (format == "json") {
+    report::write_state_json(out, state, models);
+  } else {
+    report::write_state_text(out, state, models, false);
+  }
+  return driver::kExitClean;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -120,6 +180,23 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   std::string rules_format = "text";
   rules_cmd->add_option("--format", rules_format, "Output format")->check(CLI::IsMember({"text", "json"}));
 
+  // state, graph
+  CLI::App* state_cmd =
+      app.add_subcommand("state", "Print the models as the migrations leave them (the replayed project state)");
+  std::vector<std::string> state_args;
+  std::string at;
+  std::string inspect_format = "text";
+  state_cmd->add_option("args", state_args, "APP.MODEL to show (default: every model), and paths (default: .)");
+  state_cmd->add_option("--at", at, "Show the state after APP.MIGRATION instead of after the leaves");
+  state_cmd->add_option("--format", inspect_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  CLI::App* graph_cmd = app.add_subcommand("graph", "Print each app's leaf migrations and the order Django applies them");
+  std::vector<std::string> graph_paths;
+  graph_cmd->add_option("paths", graph_paths, "Files or directories (default: .)");
+  graph_cmd->add_option("--format", inspect_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  for (CLI::App* sub : {state_cmd, graph_cmd}) {
+    sub->add_option("--migrations-dir", migrations_dirs, "Name of migrations folders (repeatable)");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -149,6 +226,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     config.django_version = *version;
   }
   if (!migrations_dirs.empty()) config.migrations_dirs = migrations_dirs;
+  if (state_cmd->parsed()) return inspect(true, state_args, at, inspect_format, config, out, err);
+  if (graph_cmd->parsed()) return inspect(false, graph_paths, "", inspect_format, config, out, err);
   for (const std::string& p : paths) options.paths.emplace_back(p);
   options.format = *report::format_from_string(format);
   options.color = color == "always" ? driver::ColorMode::Always

@@ -76,6 +76,23 @@ std::string display_path(const fs::path& path, const fs::path& working_directory
   return absolute.generic_string();
 }
 
+std::vector<MigrationPath> modules_in(const fs::path& migrations_dir, const fs::path& working_directory) {
+  std::vector<MigrationPath> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(migrations_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code entry_ec;
+    if (!it->is_regular_file(entry_ec) || !is_migration_module_name(it->path().filename().string())) continue;
+    MigrationPath m;
+    m.path = it->path().lexically_normal();
+    m.display = display_path(m.path, working_directory);
+    m.name = m.path.stem().string();
+    m.app_label = m.path.parent_path().parent_path().filename().string();
+    m.reported = false;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 Discovery discover(const std::vector<fs::path>& paths, const config::Config& config,
                    const fs::path& working_directory) {
   Discovery result;

@@ -33,6 +33,10 @@ struct Discovery {
 Discovery discover(const std::vector<std::filesystem::path>& paths, const config::Config& config,
                    const std::filesystem::path& working_directory);
 
+// Every migration module directly in one migrations folder, unsorted, marked not reported.
+std::vector<MigrationPath> modules_in(const std::filesystem::path& migrations_dir,
+                                      const std::filesystem::path& working_directory);
+
 // The path as godwit reports it: relative to `working_directory` when inside it.
 std::string display_path(const std::filesystem::path& path, const std::filesystem::path& working_directory);
 

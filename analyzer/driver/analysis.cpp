@@ -1,26 +1,135 @@
 #include "analyzer/driver/analysis.h"
 
+#include <algorithm>
+#include <set>
+
 #include "analyzer/driver/project_loader.h"
 #include "analyzer/engine/engine.h"
+#include "analyzer/graph/migration_graph.h"
 #include "rules/registry.h"
 
 namespace godwit::driver {
 
-Analysis analyze(const AnalysisOptions& options, const config::Config& config,
-                 const std::filesystem::path& working_directory) {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Folders that hold apps: the parents of the app folders read so far, and the config root.
+std::set<fs::path> app_parent_dirs(const std::vector<discovery::MigrationPath>& files, const config::Config& config) {
+  std::set<fs::path> dirs;
+  for (const auto& f : files) dirs.insert(f.path.parent_path().parent_path().parent_path());
+  if (!config.root.empty()) dirs.insert(config.root);
+  return dirs;
+}
+
+// App labels that loaded migrations depend on (or name in run_before/replaces) but that no
+// loaded module belongs to.
+std::set<std::string> missing_apps(const engine::Project& project, const config::Config& config) {
+  std::set<std::string> present;
+  for (const auto& f : project.files) present.insert(f.migration.app_label);
+  std::set<std::string> wanted;
+  for (const auto& f : project.files) {
+    for (const ir::Dependency& d : f.migration.dependencies) {
+      if (d.kind == ir::Dependency::Kind::Swappable) {
+        wanted.insert(graph::swappable_app(config, d.setting));
+      } else if (!d.app.empty()) {
+        wanted.insert(d.app);
+      }
+    }
+    for (const ir::MigrationRef& r : f.migration.run_before) {
+      if (r.known) wanted.insert(r.app);
+    }
+  }
+  std::set<std::string> missing;
+  for (const auto& app : wanted) {
+    if (!app.empty() && !present.contains(app)) missing.insert(app);
+  }
+  return missing;
+}
+
+// Where an app's migrations folder would be: `<dir>/<label>/<migrations dir>`, or the folder
+// that `app-labels` maps to the label.
+std::optional<fs::path> find_app(const std::string& label, const std::set<fs::path>& parents,
+                                 const config::Config& config) {
+  std::error_code ec;
+  for (const auto& [folder, mapped] : config.app_labels) {
+    if (mapped != label) continue;
+    for (const auto& dir_name : config.migrations_dirs) {
+      const fs::path candidate = config.root / folder / dir_name;
+      if (fs::is_directory(candidate, ec)) return candidate;
+    }
+  }
+  for (const fs::path& parent : parents) {
+    for (const auto& dir_name : config.migrations_dirs) {
+      const fs::path candidate = parent / label / dir_name;
+      if (fs::is_directory(candidate, ec)) return candidate;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Analysis analyze(const AnalysisOptions& options, const config::Config& config, const fs::path& working_directory) {
   Analysis analysis;
   const auto rules = rules::all_rules();
   const engine::Engine engine(rules, config, analysis.config_errors);
   if (!analysis.config_errors.empty()) return analysis;
-
-  std::vector<std::filesystem::path> paths = options.paths;
-  if (paths.empty()) paths.emplace_back(".");
-  const discovery::Discovery found = discovery::discover(paths, config, working_directory);
-  LoadResult loaded = load_project(found, config, options.threads);
-  analysis.errors = found.errors;
-  analysis.errors.insert(analysis.errors.end(), loaded.errors.begin(), loaded.errors.end());
+  LoadedProject loaded = load(options, config, working_directory);
   analysis.project = std::move(loaded.project);
+  analysis.errors = std::move(loaded.errors);
   analysis.diagnostics = engine.run(analysis.project);
+  return analysis;
+}
+
+LoadedProject load(const AnalysisOptions& options, const config::Config& config, const fs::path& working_directory) {
+  LoadedProject analysis;
+  std::vector<fs::path> paths = options.paths;
+  if (paths.empty()) paths.emplace_back(".");
+  discovery::Discovery found = discovery::discover(paths, config, working_directory);
+  analysis.errors = found.errors;
+
+  // Context: the other modules of every migrations folder a reported file is in.
+  std::set<std::string> known;
+  for (const auto& f : found.files) known.insert(f.display);
+  std::set<fs::path> folders;
+  for (const auto& f : found.files) folders.insert(f.path.parent_path());
+  std::vector<discovery::MigrationPath> context;
+  for (const fs::path& folder : folders) {
+    for (auto& m : discovery::modules_in(folder, working_directory)) {
+      if (known.insert(m.display).second) context.push_back(std::move(m));
+    }
+  }
+  found.files.insert(found.files.end(), context.begin(), context.end());
+  LoadResult loaded = load_project(found, config, options.threads);
+  analysis.errors.insert(analysis.errors.end(), loaded.errors.begin(), loaded.errors.end());
+
+  // Context: apps the loaded migrations depend on, found beside the apps already read.
+  std::set<std::string> searched;
+  for (int round = 0; round < 64; ++round) {
+    std::vector<discovery::MigrationPath> more;
+    const auto parents = app_parent_dirs(found.files, config);
+    for (const std::string& app : missing_apps(loaded.project, config)) {
+      if (!searched.insert(app).second) continue;
+      if (const auto dir = find_app(app, parents, config)) {
+        for (auto& m : discovery::modules_in(*dir, working_directory)) {
+          if (known.insert(m.display).second) more.push_back(std::move(m));
+        }
+      }
+    }
+    if (more.empty()) break;
+    discovery::Discovery extra;
+    extra.files = more;
+    LoadResult extra_loaded = load_project(extra, config, options.threads);
+    for (auto& f : extra_loaded.project.files) loaded.project.files.push_back(std::move(f));
+    // A context file that cannot be read only costs its information: no error for it.
+    found.files.insert(found.files.end(), more.begin(), more.end());
+  }
+  std::stable_sort(loaded.project.files.begin(), loaded.project.files.end(),
+                   [](const engine::ProjectFile& a, const engine::ProjectFile& b) {
+                     return a.migration.file().path() < b.migration.file().path();
+                   });
+  analysis.project = std::move(loaded.project);
   return analysis;
 }
 

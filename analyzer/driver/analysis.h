@@ -27,4 +27,13 @@ struct Analysis {
 Analysis analyze(const AnalysisOptions& options, const config::Config& config,
                  const std::filesystem::path& working_directory);
 
+// The project as analyze() reads it (the given paths, their migrations folders and the apps
+// they depend on, as context), without running rules.
+struct LoadedProject {
+  engine::Project project;
+  std::vector<discovery::DiscoveryError> errors;
+};
+LoadedProject load(const AnalysisOptions& options, const config::Config& config,
+                   const std::filesystem::path& working_directory);
+
 }  // namespace godwit::driver

@@ -81,7 +81,7 @@ std::vector<diagnostics::Diagnostic> Engine::run(const Project& project) const {
   const rule::Analysis analysis{config_, graph, release};
 
   // Replay the plan; rules see the state before each operation.
-  state::ProjectState state;
+  state::ProjectState state(config_.swappable);
   std::unordered_set<const ir::Migration*> planned;
   for (const graph::NodeId id : graph.plan()) {
     const ir::Migration* m = graph.node(id).migration;

@@ -270,29 +270,45 @@ MigrationGraph MigrationGraph::build(std::span<const ir::Migration* const> modul
   return g;
 }
 
-void MigrationGraph::compute_plan() {
-  // Django's _generate_plan over every leaf: an iterative post-order DFS through parents, larger
-  // keys explored first. A node already planned is skipped with its (already planned) ancestors.
-  std::vector<uint8_t> state(nodes_.size(), 0);  // 0 new, 1 in progress, 2 planned
-  auto visit = [&](NodeId start) {
-    std::vector<std::pair<NodeId, bool>> stack{{start, false}};
-    while (!stack.empty()) {
-      const auto [id, processed] = stack.back();
-      stack.pop_back();
-      if (state[id] == 2) continue;
-      if (processed) {
-        state[id] = 2;
-        plan_.push_back(id);
-        continue;
-      }
-      if (state[id] == 1) continue;  // a cycle: Django refuses it; plan each node once
-      state[id] = 1;
-      stack.emplace_back(id, true);
-      for (const NodeId p : nodes_[id].parents) {
-        if (!nodes_[p].removed) stack.emplace_back(p, false);
-      }
+namespace {
+
+// Django's iterative_dfs: post-order through parents, larger keys explored first (they are
+// pushed last). `state` is shared across calls so that a node already planned is skipped with
+// its (already planned) ancestors: that equals Django's "if migration not in plan".
+template <typename Graph>
+void plan_from(const Graph& g, NodeId start, std::vector<uint8_t>& state, std::vector<NodeId>& plan) {
+  std::vector<std::pair<NodeId, bool>> stack{{start, false}};
+  while (!stack.empty()) {
+    const auto [id, processed] = stack.back();
+    stack.pop_back();
+    if (state[id] == 2) continue;
+    if (processed) {
+      state[id] = 2;
+      plan.push_back(id);
+      continue;
     }
-  };
+    if (state[id] == 1) continue;  // a cycle: Django refuses it; plan each node once
+    state[id] = 1;
+    stack.emplace_back(id, true);
+    for (const NodeId p : g.node(id).parents) {
+      if (!g.node(p).removed) stack.emplace_back(p, false);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<NodeId> MigrationGraph::forwards_plan(NodeId target) const {
+  std::vector<uint8_t> state(nodes_.size(), 0);
+  std::vector<NodeId> plan;
+  plan_from(*this, target, state, plan);
+  return plan;
+}
+
+void MigrationGraph::compute_plan() {
+  // Django's _generate_plan over every leaf.
+  std::vector<uint8_t> state(nodes_.size(), 0);  // 0 new, 1 in progress, 2 planned
+  auto visit = [&](NodeId start) { plan_from(*this, start, state, plan_); };
   for (const NodeId leaf : all_leaves()) visit(leaf);
   // Nodes no leaf reaches (only on a cycle) still get replayed, in key order.
   std::vector<NodeId> rest;

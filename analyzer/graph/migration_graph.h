@@ -87,6 +87,9 @@ class MigrationGraph {
   // An edge child -> parent, if one was declared.
   [[nodiscard]] const Edge* edge(NodeId child, NodeId parent) const;
 
+  // Django's forwards_plan: the node's ancestors and itself, in the order they are applied.
+  [[nodiscard]] std::vector<NodeId> forwards_plan(NodeId target) const;
+
   // The live ancestors of a node (everything it depends on, transitively), excluding itself.
   [[nodiscard]] std::vector<NodeId> ancestors(NodeId id) const;
 

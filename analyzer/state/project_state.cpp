@@ -44,6 +44,11 @@ std::string ModelState::default_table(std::string_view app, std::string_view mod
   return std::string(app) + "_" + ir::lower(model);
 }
 
+std::string ProjectState::resolve_swappable(const std::string& setting) const {
+  const auto it = swappable_.find(setting);
+  return it == swappable_.end() ? "settings." + setting : it->second;
+}
+
 std::string ProjectState::key(std::string_view app, std::string_view model_name) {
   return std::string(app) + "." + ir::lower(model_name);
 }

@@ -72,6 +72,13 @@ struct FieldLookup {
 // The models of a project at one point of the migration plan.
 class ProjectState {
  public:
+  ProjectState() = default;
+  // `swappable` maps settings such as AUTH_USER_MODEL to "app.Model": relations to a swappable
+  // setting are stored against the model it names.
+  explicit ProjectState(std::map<std::string, std::string> swappable) : swappable_(std::move(swappable)) {}
+
+  // "settings.AUTH_USER_MODEL" -> "auth.User" (unchanged when the setting is unknown).
+  [[nodiscard]] std::string resolve_swappable(const std::string& setting) const;
   [[nodiscard]] const ModelState* model(std::string_view app, std::string_view model_name) const;
   [[nodiscard]] ModelState* model(std::string_view app, std::string_view model_name);
   // Known (the field is in the state), Absent (the model is fully known and has no such field),
@@ -92,6 +99,7 @@ class ProjectState {
 
  private:
   std::map<std::string, ModelState> models_;
+  std::map<std::string, std::string> swappable_;
 };
 
 // Applies one operation's effect on the state, as Django's state_forwards does. Operations
@@ -102,5 +110,15 @@ void apply_operation(ProjectState& state, const ir::Migration& migration, const 
 // Reads a `models.Index(...)` / constraint call into its state form.
 IndexState read_index(const ir::Value& index);
 ConstraintState read_constraint(const ir::Value& constraint);
+
+}  // namespace godwit::state
+
+#include "analyzer/graph/migration_graph.h"
+
+namespace godwit::state {
+
+// Replays the given migrations (a plan) from an empty state.
+ProjectState replay(const graph::MigrationGraph& graph, const std::vector<graph::NodeId>& plan,
+                    const std::map<std::string, std::string>& swappable);
 
 }  // namespace godwit::state

@@ -74,6 +74,12 @@ ModelState* target(ProjectState& state, const ir::Migration& migration, const ir
   return state.model(migration.app_label, key);
 }
 
+// Relations to a swappable setting point at the model the setting names.
+ir::FieldSpec resolved(const ProjectState& state, ir::FieldSpec spec) {
+  if (!spec.relation_setting.empty()) spec.relation_to.value = state.resolve_swappable(spec.relation_setting);
+  return spec;
+}
+
 void create_model(ProjectState& state, const ir::Migration& migration, const ir::Operation& op) {
   const std::string* name = op.string_arg(Param::name);
   if (name == nullptr) {
@@ -86,7 +92,7 @@ void create_model(ProjectState& state, const ir::Migration& migration, const ir:
   model.created_in = &migration;
   model.db_table = ModelState::default_table(model.app, model.name);
   model.fields_known = op.model_fields_known();
-  for (const ir::NamedField& f : op.model_fields()) model.fields.push_back(FieldState{f.name, f.spec});
+  for (const ir::NamedField& f : op.model_fields()) model.fields.push_back(FieldState{f.name, resolved(state, f.spec)});
   apply_options(model, op.arg(Param::options).value);
   if (const Value* bases = op.arg(Param::bases).value; bases != nullptr && bases->is_sequence()) {
     for (const Value& base : bases->elements()) {
@@ -197,7 +203,7 @@ void apply_operation(ProjectState& state, const ir::Migration& migration, const 
           model->fields_known = false;
           return;
         }
-        ir::FieldSpec spec = *op.field();
+        ir::FieldSpec spec = resolved(state, *op.field());
         strip_default_unless_preserved(op, spec);
         if (FieldState* existing = model->field(*name)) {
           existing->spec = std::move(spec);
@@ -225,7 +231,7 @@ void apply_operation(ProjectState& state, const ir::Migration& migration, const 
           model->fields_known = false;
           return;
         }
-        ir::FieldSpec spec = *op.field();
+        ir::FieldSpec spec = resolved(state, *op.field());
         strip_default_unless_preserved(op, spec);
         if (FieldState* existing = model->field(*name)) {
           existing->spec = std::move(spec);
@@ -345,6 +351,20 @@ void apply_operation(ProjectState& state, const ir::Migration& migration, const 
       // extensions, collations, AddDefaultValue, IgnoreMigration: no change to models.
       return;
   }
+}
+
+}  // namespace godwit::state
+
+namespace godwit::state {
+
+ProjectState replay(const graph::MigrationGraph& graph, const std::vector<graph::NodeId>& plan,
+                    const std::map<std::string, std::string>& swappable) {
+  ProjectState state(swappable);
+  for (const graph::NodeId id : plan) {
+    const ir::Migration* m = graph.node(id).migration;
+    for (const ir::Operation& op : m->operations) apply_operation(state, *m, op);
+  }
+  return state;
 }
 
 }  // namespace godwit::state
