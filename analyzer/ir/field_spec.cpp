@@ -207,6 +207,23 @@ FieldSpec describe_field(const Value& call) {
   if (spec.field_class == FieldClass::GeneratedField) spec.db_persist = read_bool(call.keyword("db_persist"), Tri::No);
 
   spec.max_length = read_int(call.keyword("max_length"));
+  if (spec.max_length.state == OptionState::Absent && !splat) {
+    // Fields whose constructor sets a max_length when none is given.
+    int64_t implied = 0;
+    switch (spec.field_class) {
+      case FieldClass::SlugField: implied = 50; break;
+      case FieldClass::URLField: implied = 200; break;
+      case FieldClass::EmailField: implied = 254; break;
+      case FieldClass::FileField:
+      case FieldClass::ImageField:
+      case FieldClass::FilePathField: implied = 100; break;
+      case FieldClass::GenericIPAddressField: implied = 39; break;
+      case FieldClass::IPAddressField: implied = 15; break;
+      case FieldClass::UUIDField: implied = 32; break;
+      default: break;
+    }
+    if (implied > 0) spec.max_length = IntOption{OptionState::Known, implied};
+  }
   spec.max_digits = read_int(call.keyword("max_digits"));
   spec.decimal_places = read_int(call.keyword("decimal_places"));
   spec.default_value = read_default(call.keyword("default"));

@@ -248,7 +248,13 @@ void apply_operation(ProjectState& state, const ir::Migration& migration, const 
           model->fields_known = false;
           return;
         }
-        if (FieldState* f = model->field(*old_name)) f->name = *new_name;
+        // Django pops the field and re-inserts it under its new name: it moves to the end.
+        if (FieldState* f = model->field(*old_name)) {
+          FieldState moved = std::move(*f);
+          moved.name = *new_name;
+          model->fields.erase(model->fields.begin() + (f - model->fields.data()));
+          model->fields.push_back(std::move(moved));
+        }
         rename_in_together(model->unique_together, *old_name, *new_name);
         rename_in_together(model->index_together, *old_name, *new_name);
       }
