@@ -11,24 +11,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_case_folder(const fs::path& dir) {
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_directory() && entry.path().filename() == "migrations") return true;
-  }
-  return false;
-}
-
-// Fixtures: `.py` files outside case folders, and case folders.
-void collect(const fs::path& dir, std::vector<fs::path>& out) {
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_directory()) {
-      if (is_case_folder(entry.path())) {
-        out.push_back(entry.path());
-      } else {
-        collect(entry.path(), out);
+// Fixtures live at tests/fixtures/<family>/<rule>/<fixture>: a `.py` file, or a case folder
+// shaped like a project (`<case>/shop/migrations/0001_initial.py`).
+void collect(const fs::path& root, std::vector<fs::path>& out) {
+  for (const auto& family : fs::directory_iterator(root)) {
+    if (!family.is_directory()) continue;
+    for (const auto& rule : fs::directory_iterator(family.path())) {
+      if (!rule.is_directory()) continue;
+      for (const auto& fixture : fs::directory_iterator(rule.path())) {
+        if (fixture.is_directory() || fixture.path().extension() == ".py") out.push_back(fixture.path());
       }
-    } else if (entry.path().extension() == ".py") {
-      out.push_back(entry.path());
     }
   }
 }

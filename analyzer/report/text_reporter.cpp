@@ -66,39 +66,33 @@ std::string display_line(std::string_view line, std::vector<uint32_t>& byte_colu
   return out;
 }
 
+// The first line of the range, underlined; a range over several lines is underlined to the end
+// of its first line and marked with `...`.
 void write_frame(std::ostream& out, const Diagnostic& d, const Style& style) {
   const source::SourceFile& file = *d.file;
-  const uint32_t first_line = file.lines().line_of(d.range.begin);
+  const uint32_t line0 = file.lines().line_of(d.range.begin);
   const uint32_t last_line = file.lines().line_of(std::max(d.range.begin, d.range.end > 0 ? d.range.end - 1 : 0));
-  constexpr uint32_t kMaxLines = 4;
-  const uint32_t shown_last = std::min(last_line, first_line + kMaxLines - 1);
-  const std::string widest = std::to_string(shown_last + 1);
-  const std::string pad(widest.size(), ' ');
-
-  out << pad << " " << style.gutter("|") << "\n";
-  for (uint32_t line0 = first_line; line0 <= shown_last; ++line0) {
-    const std::string_view text = file.line_text(line0);
-    std::vector<uint32_t> columns;
-    const std::string shown = display_line(text, columns);
-    std::string number = std::to_string(line0 + 1);
-    number.insert(0, widest.size() - number.size(), ' ');
-    out << style.gutter(number + " |") << " " << shown << "\n";
-    const uint32_t line_start = file.lines().line_start(line0);
-    const uint32_t from = d.range.begin > line_start ? d.range.begin - line_start : 0;
-    const uint32_t to = std::min<uint32_t>(d.range.end >= line_start ? d.range.end - line_start : 0,
-                                           static_cast<uint32_t>(text.size()));
-    uint32_t begin_col = columns[std::min<size_t>(from, text.size())];
-    uint32_t end_col = columns[std::min<size_t>(to, text.size())];
-    if (line0 != first_line) {
-      // Continuation lines are underlined from their first non-blank character.
-      const auto first = text.find_first_not_of(" \t");
-      begin_col = first == std::string_view::npos ? end_col : columns[first];
-    }
-    const uint32_t width = end_col > begin_col ? end_col - begin_col : 1;
-    out << pad << " " << style.gutter("|") << " " << std::string(begin_col, ' ')
-        << style.severity(d.severity, std::string(width, '^')) << "\n";
+  const std::string number = std::to_string(line0 + 1);
+  const std::string pad(number.size(), ' ');
+  const std::string_view text = file.line_text(line0);
+  std::vector<uint32_t> columns;
+  const std::string shown = display_line(text, columns);
+  const uint32_t line_start = file.lines().line_start(line0);
+  const auto from = std::min<size_t>(d.range.begin - line_start, text.size());
+  auto to = std::min<size_t>(d.range.end > line_start ? d.range.end - line_start : 0, text.size());
+  if (last_line > line0) {
+    // Up to the end of the line, without a trailing comment or blanks.
+    const auto comment = text.find("  #", from);
+    to = comment != std::string_view::npos ? comment : text.size();
+    while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\t')) --to;
   }
-  if (shown_last < last_line) out << pad << " " << style.gutter("|") << " ...\n";
+  const uint32_t begin_col = columns[from];
+  const uint32_t end_col = columns[std::max(from, to)];
+  const uint32_t width = end_col > begin_col ? end_col - begin_col : 1;
+  out << pad << " " << style.gutter("|") << "\n";
+  out << style.gutter(number + " |") << " " << shown << "\n";
+  out << pad << " " << style.gutter("|") << " " << std::string(begin_col, ' ')
+      << style.severity(d.severity, std::string(width, '^')) << (last_line > line0 ? " ..." : "") << "\n";
   out << pad << " " << style.gutter("|") << "\n";
 }
 

@@ -39,6 +39,37 @@ bool MigrationContext::is_new_table(std::string_view model_key) const {
   return model->created_in == &migration_ || analysis_.in_release(model->created_in);
 }
 
+bool MigrationContext::runs_after_deploy() const {
+  if (migration_.safe) {
+    using Kind = ir::SafeMarker::Kind;
+    if (migration_.safe->kind == Kind::AfterDeploy) return true;
+    if (migration_.safe->kind == Kind::BeforeDeploy || migration_.safe->kind == Kind::Always) return false;
+  }
+  return analysis_.config.deploy_order == config::DeployOrder::CodeFirst;
+}
+
+std::string MigrationContext::table_name(std::string_view model_key) const {
+  const state::ModelState* model = state_.model(migration_.app_label, model_key);
+  if (model != nullptr && model->db_table_known) return model->db_table;
+  return state::ModelState::default_table(migration_.app_label, model_key);
+}
+
+std::string MigrationContext::model_name(std::string_view model_key) const {
+  const state::ModelState* model = state_.model(migration_.app_label, model_key);
+  return model != nullptr ? model->name : std::string(model_key);
+}
+
+std::string OperationContext::model_name() const {
+  if (const state::ModelState* model = model_before()) return model->name;
+  const ir::OperationSignature& sig = ir::signature(operation_.kind());
+  const bool by_model_name = std::find(sig.params.begin(), sig.params.end(), ir::Param::model_name) != sig.params.end();
+  const ir::Param param = by_model_name ? ir::Param::model_name
+                          : operation_.kind() == ir::OperationKind::RenameModel ? ir::Param::old_name
+                                                                                 : ir::Param::name;
+  if (const std::string* written = operation_.string_arg(param)) return *written;
+  return operation_.model_key();
+}
+
 const state::ModelState* OperationContext::model_before() const {
   const std::string key = operation_.model_key();
   if (key.empty()) return nullptr;

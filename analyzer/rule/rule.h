@@ -126,6 +126,14 @@ class MigrationContext {
   // A table created earlier in this migration or, with --diff-base, in the same release:
   // no old code uses it and it is empty, so lock and compatibility rules do not apply.
   [[nodiscard]] bool is_new_table(std::string_view model_key) const;
+  // The migration runs once the new code is live: it is marked `Safe.after_deploy()`, or the
+  // project deploys code first (`deploy-order = "code-first"`) and no marker says otherwise.
+  [[nodiscard]] bool runs_after_deploy() const;
+  // The table of a model of this migration's app: from the state when known, else Django's
+  // default `app_model`.
+  [[nodiscard]] std::string table_name(std::string_view model_key) const;
+  // The model's name as declared (`Order`) when the state knows it, else as the key (`order`).
+  [[nodiscard]] std::string model_name(std::string_view model_key) const;
   [[nodiscard]] std::string_view text(TextRange range) const { return migration_.file().slice(range); }
 
   Diagnostic& report(TextRange range, std::string message, std::string help,
@@ -162,6 +170,9 @@ class OperationContext : public MigrationContext {
   [[nodiscard]] const ir::Operation* wrapper() const { return wrapper_; }
   // The model the operation is about, in the state before it (nullptr when unknown).
   [[nodiscard]] const state::ModelState* model_before() const;
+  // The operation's model as declared (`Order`) when the state knows it, else as the operation
+  // writes it.
+  [[nodiscard]] std::string model_name() const;
   // Whether the operation's model is a new table (see MigrationContext::is_new_table).
   [[nodiscard]] bool on_new_table() const { return is_new_table(operation_.model_key()); }
 

@@ -77,15 +77,22 @@ FieldLookup ProjectState::lookup_field(std::string_view app, std::string_view mo
   return lookup;
 }
 
+bool ProjectState::model_removed(std::string_view app, std::string_view model_name) const {
+  return removed_.contains(key(app, model_name));
+}
+
 ModelState& ProjectState::add_model(ModelState model) {
   std::string k = key(model.app, model.name);
+  removed_.erase(k);
   auto& slot = models_[std::move(k)];
   slot = std::move(model);
   return slot;
 }
 
 void ProjectState::remove_model(std::string_view app, std::string_view model_name) {
-  models_.erase(key(app, model_name));
+  std::string k = key(app, model_name);
+  models_.erase(k);
+  removed_.insert(std::move(k));
 }
 
 void ProjectState::rename_model(std::string_view app, std::string_view old_name, std::string_view new_name) {

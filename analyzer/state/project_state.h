@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,6 +87,9 @@ class ProjectState {
   [[nodiscard]] FieldLookup lookup_field(std::string_view app, std::string_view model_name,
                                          std::string_view field_name) const;
 
+  // True when a DeleteModel removed the model from the state (and nothing re-created it).
+  [[nodiscard]] bool model_removed(std::string_view app, std::string_view model_name) const;
+
   // Every model, ordered by (app, lower-cased name).
   [[nodiscard]] const std::map<std::string, ModelState>& models() const { return models_; }
 
@@ -100,12 +104,17 @@ class ProjectState {
  private:
   std::map<std::string, ModelState> models_;
   std::map<std::string, std::string> swappable_;
+  std::set<std::string> removed_;
 };
 
 // Applies one operation's effect on the state, as Django's state_forwards does. Operations
 // inside SeparateDatabaseAndState.state_operations (and RunSQL's) are applied; database
 // operations are not. Custom operations make what they touch uncertain.
 void apply_operation(ProjectState& state, const ir::Migration& migration, const ir::Operation& operation);
+
+// Reads `unique_together`/`index_together` as Django normalizes it (a single tuple of names is
+// a list of one); `known` is false when the value is not static.
+std::vector<std::vector<std::string>> read_together(const ir::Value* value, bool& known);
 
 // Reads a `models.Index(...)` / constraint call into its state form.
 IndexState read_index(const ir::Value& index);

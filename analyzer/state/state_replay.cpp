@@ -23,6 +23,8 @@ std::vector<std::string> string_list(const Value* value) {
   return out;
 }
 
+}  // namespace
+
 // Django's normalize_together: a single tuple of names becomes a list of one tuple.
 std::vector<std::vector<std::string>> read_together(const Value* value, bool& known) {
   std::vector<std::vector<std::string>> out;
@@ -40,6 +42,8 @@ std::vector<std::vector<std::string>> read_together(const Value* value, bool& kn
   for (const Value& group : items) out.push_back(string_list(&group));
   return out;
 }
+
+namespace {
 
 void apply_options(ModelState& model, const Value* options) {
   if (options == nullptr || options->is_none()) return;

@@ -1,12 +1,15 @@
 #include "tests/support/fixture.h"
 
 #include <fstream>
+#include <map>
+#include <memory>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 
 #include "analyzer/driver/analysis.h"
 #include "analyzer/driver/project_loader.h"
+#include "tests/support/temp_dir.h"
 
 namespace godwit::test {
 
@@ -108,6 +111,8 @@ void apply_header(std::string_view text, config::Config& config) {
       config.deploy_order = *order;
     } else if (key == "migrations-dir") {
       config.migrations_dirs = list(value);
+    } else if (key == "app") {
+      // used by the runner to place a single-file fixture
     } else if (key == "require-suppression-reason") {
       config.require_suppression_reason = value == "true";
     } else {
@@ -122,20 +127,50 @@ std::string describe(const diagnostics::Diagnostic& d) {
          d.message;
 }
 
+namespace {
+
+// A single-file fixture is one migration of an app: the header's `app=`, else the app of its
+// first dependency, else "app".
+std::string fixture_app(std::string_view text) {
+  static const std::regex kApp(R"re(#\s*godwit-test:.*\bapp=([A-Za-z_][A-Za-z0-9_]*))re");
+  static const std::regex kDependency(R"re(dependencies\s*=\s*\[\s*\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["'])re");
+  std::match_results<std::string_view::const_iterator> m;
+  if (std::regex_search(text.begin(), text.end(), m, kApp)) return m[1];
+  if (std::regex_search(text.begin(), text.end(), m, kDependency)) return m[1];
+  return "app";
+}
+
+}  // namespace
+
 FixtureResult run_fixture(const fs::path& root) {
   FixtureResult result;
   config::Config config;
-  const fs::path base = fs::is_directory(root) ? root : root.parent_path();
-  config.root = base;
   std::vector<fs::path> files;
+  fs::path base;
+  std::unique_ptr<TempDir> project;
+  std::map<std::string, std::string> display;  // path godwit reports -> path in the fixture tree
   if (fs::is_directory(root)) {
+    base = root;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
       if (entry.is_regular_file() && entry.path().extension() == ".py") files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      const std::string rel = f.lexically_relative(base).generic_string();
+      display[rel] = rel;
+    }
+    // A case folder is a project: every migrations folder in it is found as `godwit check` would.
+    config.migrations_dirs.emplace_back("migrations");
   } else {
+    const std::string text = slurp(root);
+    project = std::make_unique<TempDir>();
+    base = project->path();
+    const std::string rel = fixture_app(text) + "/migrations/" + root.filename().string();
+    project->write(rel, text);
+    display[rel] = root.filename().string();
     files.push_back(root);
   }
+  config.root = base;
   std::vector<Expectation> expectations;
   bool header_seen = false;
   for (const fs::path& file : files) {
@@ -144,31 +179,30 @@ FixtureResult run_fixture(const fs::path& root) {
       apply_header(text, config);
       header_seen = true;
     }
-    auto found = parse_expectations(file.lexically_relative(base).generic_string(), text);
+    const std::string rel = fs::is_directory(root) ? file.lexically_relative(root).generic_string()
+                                                    : root.filename().string();
+    auto found = parse_expectations(rel, text);
     expectations.insert(expectations.end(), found.begin(), found.end());
   }
-  if (fs::is_directory(root)) {
-    // A case folder is a project: every migrations folder in it is found as `godwit check` would.
-    config.migrations_dirs.emplace_back("migrations");
-  }
-  const driver::Analysis analysis =
-      driver::analyze(driver::AnalysisOptions{{fs::is_directory(root) ? fs::path(".") : root.filename()}, 1}, config,
-                      base);
+  const driver::Analysis analysis = driver::analyze(driver::AnalysisOptions{{fs::path(".")}, 1}, config, base);
   for (const auto& e : analysis.config_errors) result.failures.push_back("configuration: " + e);
   for (const auto& e : analysis.errors) result.failures.push_back("I/O: " + e.path + ": " + e.message);
   result.diagnostics = analysis.diagnostics.size();
   for (const auto& d : analysis.diagnostics) {
     const source::Position at = d.file->position(d.range.begin);
+    const auto shown = display.find(d.path());
+    const std::string path = shown != display.end() ? shown->second : d.path();
     bool claimed = false;
     for (auto& e : expectations) {
-      if (e.matched || e.path != d.path() || e.line != at.line || e.code != d.code.str()) continue;
+      if (e.matched || e.path != path || e.line != at.line || e.code != d.code.str()) continue;
       if (e.column != 0 && e.column != at.column) continue;
       if (!e.substring.empty() && d.message.find(e.substring) == std::string::npos) continue;
       e.matched = true;
       claimed = true;
       break;
     }
-    if (!claimed) result.failures.push_back("unexpected diagnostic " + describe(d));
+    if (!claimed) result.failures.push_back("unexpected diagnostic " + path + ":" + std::to_string(at.line) + ":" +
+                                            std::to_string(at.column) + ": [" + d.code.str() + "] " + d.message);
   }
   for (const auto& e : expectations) {
     if (!e.matched) {
