@@ -9,6 +9,7 @@ namespace godwit::rules {
 // Each rule file defines its factory; this is the one list of them.
 std::unique_ptr<rule::Rule> make_runpython_without_reverse();
 std::unique_ptr<rule::Rule> make_runsql_without_reverse();
+std::unique_ptr<rule::Rule> make_runpython_model_import();
 
 namespace {
 
@@ -19,6 +20,7 @@ struct Registry {
   Registry() {
     owned.push_back(make_runpython_without_reverse());
     owned.push_back(make_runsql_without_reverse());
+    owned.push_back(make_runpython_model_import());
     std::sort(owned.begin(), owned.end(), [](const auto& a, const auto& b) { return a->meta().code < b->meta().code; });
     for (const auto& r : owned) view.push_back(r.get());
   }
