@@ -18,6 +18,10 @@ std::unique_ptr<rule::Rule> make_add_unique();
 std::unique_ptr<rule::Rule> make_runpython_without_reverse();
 std::unique_ptr<rule::Rule> make_irreversible_remove_field();
 std::unique_ptr<rule::Rule> make_irreversible_operation();
+std::unique_ptr<rule::Rule> make_runsql_without_reverse();
+std::unique_ptr<rule::Rule> make_runpython_model_import();
+std::unique_ptr<rule::Rule> make_runpython_bad_signature();
+std::unique_ptr<rule::Rule> make_noop_reverse_of_data_change();
 
 namespace {
 
@@ -37,6 +41,10 @@ struct Registry {
     owned.push_back(make_runpython_without_reverse());
     owned.push_back(make_irreversible_remove_field());
     owned.push_back(make_irreversible_operation());
+    owned.push_back(make_runsql_without_reverse());
+    owned.push_back(make_runpython_model_import());
+    owned.push_back(make_runpython_bad_signature());
+    owned.push_back(make_noop_reverse_of_data_change());
     std::sort(owned.begin(), owned.end(), [](const auto& a, const auto& b) { return a->meta().code < b->meta().code; });
     for (const auto& r : owned) view.push_back(r.get());
   }

@@ -22,7 +22,7 @@ enum class Flow : uint8_t { None, Model, Chain, Object, Connection, Cursor };
 struct BodyFacts {
   std::set<std::string, std::less<>> locals;
   std::map<std::string, uint32_t, std::less<>> local_imports;
-  std::vector<std::pair<std::string_view, source::TextRange>> loads;
+  std::vector<TSNode> loads;  // identifiers read, in source order
   std::vector<TSNode> calls;
   std::vector<std::pair<std::string_view, TSNode>> assigned;
   std::vector<std::pair<std::string_view, TSNode>> iterated;
@@ -171,6 +171,25 @@ void collect_parameter_names(TSNode parameters, std::string_view text, std::set<
   }
 }
 
+// The dotted name read starting at `identifier`: `shop.models.Order` for the `shop` of
+// `shop.models.Order.objects`, stopping at the first call or subscript.
+std::string dotted_path(TSNode identifier, std::string_view text) {
+  const PythonGrammar& g = PythonGrammar::get();
+  std::string path(text_of(identifier, text));
+  TSNode node = identifier;
+  while (true) {
+    const TSNode parent = ts_node_parent(node);
+    if (ts_node_is_null(parent) || ts_node_symbol(parent) != g.attribute ||
+        !ts_node_eq(ts_node_child_by_field_id(parent, g.f_object), node)) {
+      break;
+    }
+    path += '.';
+    path += text_of(ts_node_child_by_field_id(parent, g.f_attribute), text);
+    node = parent;
+  }
+  return path;
+}
+
 std::string_view first_identifier(TSNode pattern, std::string_view text) {
   const PythonGrammar& g = PythonGrammar::get();
   for (ChildCursor c(pattern); c.valid(); c.next()) {
@@ -237,6 +256,8 @@ uint32_t FunctionAnalyzer::analyze_def(TSNode def, ir::FunctionInfo::Scope scope
   info.name = std::string(text_of(ts_node_child_by_field_id(def, g.f_name), text_));
   info.scope = scope;
   info.range = range_of(def);
+  const TSNode parent = ts_node_parent(def);
+  info.decorated = !ts_node_is_null(parent) && ts_node_symbol(parent) == g.decorated_definition;
   const TSNode parameters = ts_node_child_by_field_id(def, g.f_parameters);
   info.signature = source::TextRange{ts_node_start_byte(def), ts_node_end_byte(parameters)};
   if (!ts_node_is_null(parameters)) read_parameters(parameters, info.parameters);
@@ -306,7 +327,7 @@ void FunctionAnalyzer::analyze_body(TSNode definition, uint32_t index) {
       if (store) {
         facts.locals.emplace(name);
       } else if (!skip) {
-        facts.loads.emplace_back(name, range_of(node));
+        facts.loads.push_back(node);
       }
     } else if (kind == g.assignment) {
       const TSNode left = ts_node_child_by_field_id(node, g.f_left);
@@ -360,7 +381,15 @@ void FunctionAnalyzer::analyze_body(TSNode definition, uint32_t index) {
   FlowModel flow(g, text_, facts, module_scope_, migration_.imports);
   std::string_view apps;
   if (!info.parameters.empty()) apps = info.parameters[0].name;
-  if (info.parameters.size() > 1) flow.set_schema_editor(info.parameters[1].name);
+  // RunPython passes the schema editor second; a parameter named `schema_editor` is it wherever it
+  // stands (`functools.partial(forwards, "shop")` calls `forwards(label, apps, schema_editor)`).
+  const auto named_editor = std::find_if(info.parameters.begin(), info.parameters.end(),
+                                         [](const ir::Parameter& p) { return p.name == "schema_editor"; });
+  if (named_editor != info.parameters.end()) {
+    flow.set_schema_editor(named_editor->name);
+  } else if (info.parameters.size() > 1) {
+    flow.set_schema_editor(info.parameters[1].name);
+  }
   flow.solve();
 
   for (const TSNode call : facts.calls) {
@@ -403,7 +432,8 @@ void FunctionAnalyzer::analyze_body(TSNode definition, uint32_t index) {
   }
 
   std::set<uint32_t> seen;
-  for (const auto& [name, range] : facts.loads) {
+  for (const TSNode load : facts.loads) {
+    const std::string_view name = text_of(load, text_);
     uint32_t import_index = UINT32_MAX;
     if (const auto it = facts.local_imports.find(name); it != facts.local_imports.end()) {
       import_index = it->second;
@@ -412,7 +442,7 @@ void FunctionAnalyzer::analyze_body(TSNode definition, uint32_t index) {
       if (b != nullptr && b->kind == Binding::Kind::Import) import_index = b->import_index;
     }
     if (import_index != UINT32_MAX && seen.insert(import_index).second) {
-      info.imported_uses.push_back(ir::ImportedNameUse{import_index, range});
+      info.imported_uses.push_back(ir::ImportedNameUse{import_index, range_of(load), dotted_path(load, text_)});
     }
   }
 }

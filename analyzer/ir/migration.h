@@ -70,7 +70,10 @@ struct DataWrite {
 // The first use, inside a function, of a name bound by an import.
 struct ImportedNameUse {
   uint32_t import_index;  // into Migration::imports
-  TextRange range;
+  TextRange range;        // the name
+  // The dotted name read there, attributes included: `shop.models.Order.objects` for the `shop`
+  // of `shop.models.Order.objects.all()`, just `Order` for `Order(...)`.
+  std::string path;
 };
 
 // A function defined in the migration file (module level, in the Migration class body, nested,
@@ -82,6 +85,9 @@ struct FunctionInfo {
   TextRange range;      // the whole definition
   TextRange signature;  // `def name(params)` (lambda: `lambda params`)
   std::vector<Parameter> parameters;
+  // Defined under decorators: what Python calls is the decorators' result, whose signature may
+  // differ from `parameters`.
+  bool decorated = false;
   bool calls_get_model = false;  // apps.get_model(...)
   std::vector<ImportedNameUse> imported_uses;
   std::vector<DataWrite> writes;

@@ -26,8 +26,12 @@ void Operation::match_arguments() {
   if (!call_.is(Value::Kind::Call)) return;
   const OperationSignature& sig = signature(kind_);
   const auto positional = call_.elements();
+  // An argument godwit cannot evaluate (`"DROP " + name`, `SQL[0]`) still takes its position; only
+  // after a `*args` (kept as Opaque source text starting with `*`) are the positions unknown.
+  bool after_star = false;
   for (size_t i = 0; i < positional.size(); ++i) {
-    if (i < sig.positional && !positional[i].is_opaque()) {
+    after_star = after_star || (positional[i].is_opaque() && positional[i].text().starts_with('*'));
+    if (i < sig.positional && !after_star) {
       matched_.emplace_back(sig.params[i], static_cast<uint32_t>(i));
     } else {
       unmatched_ = true;

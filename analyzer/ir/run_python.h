@@ -1,0 +1,42 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/ir/migration.h"
+
+namespace godwit::ir {
+
+// A RunPython `code` or `reverse_code` argument that calls a function defined in this file:
+// by name (`forwards`, module level or in the Migration class body), through
+// `functools.partial(forwards, ...)` (nested partials unwrapped), or a lambda.
+struct RunPythonTarget {
+  const FunctionInfo* function = nullptr;
+  // The outermost `functools.partial(...)` call; nullptr when the function is passed itself.
+  const Value* partial = nullptr;
+  // What the partials bind: their positional arguments come before RunPython's
+  // `(apps, schema_editor)`, their keywords after (an outer partial's keyword replaces an inner's).
+  size_t bound_positional = 0;
+  std::vector<std::string> bound_keywords;
+  // A partial passes `*args` or `**kwargs`: what it binds is not known.
+  bool bound_unknown = false;
+};
+
+// The function of this file that a RunPython argument calls; nullopt for anything else
+// (`RunPython.noop`, an imported function, an expression godwit cannot follow).
+std::optional<RunPythonTarget> run_python_target(const Migration& migration, const Value& argument);
+
+// `migrations.RunPython.noop`, however RunPython was imported.
+bool is_run_python_noop(const Value& value);
+
+// The module-level function a call by plain name inside a function body reaches (names in the
+// Migration class body are not visible there); the last definition wins, as at import time.
+const FunctionInfo* module_function(const Migration& migration, std::string_view name);
+
+// Every RunPython operation that runs: in `operations` or, at any depth, in
+// SeparateDatabaseAndState.database_operations (never state_operations), in source order.
+std::vector<const Operation*> run_python_operations(const Migration& migration);
+
+}  // namespace godwit::ir
