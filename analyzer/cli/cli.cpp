@@ -157,15 +157,28 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check->add_option("paths", paths, "Files or directories to check (default: .)");
   check->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"text", "concise", "json"}));
-  check->add_option("--select", select, "Rules to enable: ids, names or prefixes, comma separated (default: ALL)");
-  check->add_option("--extend-select", extend_select, "Rules to enable in addition to `select`");
-  check->add_option("--ignore", ignore, "Rules to disable: ids, names or prefixes, comma separated");
+  // One value per occurrence (comma separated lists), so that paths after them stay paths.
+  check->add_option("--select", select, "Rules to enable: ids, names or prefixes, comma separated (default: ALL)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  check->add_option("--extend-select", extend_select, "Rules to enable in addition to `select`")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  check->add_option("--ignore", ignore, "Rules to disable: ids, names or prefixes, comma separated")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   check->add_option("--fail-on", fail_on, "Lowest severity that makes the exit code 1 (default: error)")
       ->check(CLI::IsMember({"error", "warning", "info"}));
   check->add_flag("--exit-zero", options.exit_zero, "Exit 0 even when there are findings");
   check->add_flag("-q,--quiet", options.quiet, "Print findings only, no summary");
   check->add_option("--migrations-dir", migrations_dirs,
-                    "Name of migrations folders (repeatable; default: migrations)");
+                    "Name of migrations folders (repeatable; default: migrations)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   check->add_option("--database", database, "Target database (default: postgresql)")
       ->check(CLI::IsMember({"postgresql", "mysql", "sqlite", "oracle", "mssql"}));
   check->add_option("--django-version", django_version, "Django version of the project (default: 5.2)");

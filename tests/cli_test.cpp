@@ -1,0 +1,157 @@
+// The command line as users and CI see it: exit codes, messages, subcommands.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/run_process.h"
+#include "tests/support/temp_dir.h"
+
+using godwit::test::run_process;
+using godwit::test::TempDir;
+
+namespace {
+
+constexpr const char* kSafe = R"py(from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.AddField("order", "note", models.TextField(null=True)),
+    ]
+)py";
+
+constexpr const char* kUnsafe = R"py(from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    pass
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.RunPython(forwards),
+    ]
+)py";
+
+}  // namespace
+
+TEST_CASE("--version prints the version and exits 0", "[cli]") {
+  const auto r = run_process({GODWIT_BINARY, "--version"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("godwit 0.1.0") != std::string::npos);
+}
+
+TEST_CASE("no subcommand is a usage error", "[cli]") {
+  const auto r = run_process({GODWIT_BINARY});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("check exits 0 on clean migrations, 1 on findings", "[cli]") {
+  TempDir dir;
+  dir.write("shop/migrations/0002_order_note.py", kSafe);
+  auto r = run_process({GODWIT_BINARY, "check", "."}, dir.path().string());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("No problems found in 1 file.") != std::string::npos);
+
+  dir.write("shop/migrations/0003_backfill.py", kUnsafe);
+  r = run_process({GODWIT_BINARY, "check", "--color", "never"}, dir.path().string());
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("error[RV001] runpython-without-reverse") != std::string::npos);
+  CHECK(r.out.find("--> shop/migrations/0003_backfill.py:11:9") != std::string::npos);
+  CHECK(r.out.find("Found 1 error in 2 files.") != std::string::npos);
+
+  SECTION("--exit-zero") {
+    CHECK(run_process({GODWIT_BINARY, "check", "--exit-zero"}, dir.path().string()).exit_code == 0);
+  }
+  SECTION("--fail-on decides which severity fails") {
+    CHECK(run_process({GODWIT_BINARY, "check", "--select", "RV006"}, dir.path().string()).exit_code == 0);
+  }
+  SECTION("--select before the paths takes one value") {
+    const auto s = run_process({GODWIT_BINARY, "check", "--select", "RV002", "shop"}, dir.path().string());
+    CHECK(s.exit_code == 0);
+    CHECK(s.err.empty());
+  }
+  SECTION("--ignore") {
+    CHECK(run_process({GODWIT_BINARY, "check", "--ignore", "RV"}, dir.path().string()).exit_code == 0);
+  }
+  SECTION("concise") {
+    const auto c = run_process({GODWIT_BINARY, "check", "--format", "concise"}, dir.path().string());
+    CHECK(c.out.find("shop/migrations/0003_backfill.py:11:9: RV001 [error] ") == 0);
+  }
+  SECTION("json") {
+    const auto j = run_process({GODWIT_BINARY, "check", "--format", "json"}, dir.path().string());
+    const auto doc = nlohmann::json::parse(j.out);
+    CHECK(doc["tool"]["name"] == "godwit");
+    CHECK(doc["summary"]["files"] == 2);
+    CHECK(doc["summary"]["error"] == 1);
+    CHECK(doc["diagnostics"][0]["rule"] == "RV001");
+    CHECK(doc["diagnostics"][0]["range"]["start"]["line"] == 11);
+    CHECK(doc["migrations"].size() == 2);
+    CHECK(doc["migrations"][1]["reversible"] == false);
+  }
+}
+
+TEST_CASE("bad input is exit code 2 with a message naming it, and the run goes on", "[cli]") {
+  TempDir dir;
+  dir.write("shop/migrations/0003_backfill.py", kUnsafe);
+  auto r = run_process({GODWIT_BINARY, "check", "missing/path", "shop"}, dir.path().string());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("missing/path: No such file or directory") != std::string::npos);
+  CHECK(r.out.find("RV001") != std::string::npos);
+
+  r = run_process({GODWIT_BINARY, "check", "--select", "XX999"}, dir.path().string());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("`select` names no rule: `XX999`") != std::string::npos);
+
+  r = run_process({GODWIT_BINARY, "check", "--format", "yaml"}, dir.path().string());
+  CHECK(r.exit_code == 2);
+
+  r = run_process({GODWIT_BINARY, "check", "--django-version", "five"}, dir.path().string());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--django-version") != std::string::npos);
+}
+
+TEST_CASE("rule and rules print the catalogue", "[cli]") {
+  auto r = run_process({GODWIT_BINARY, "rule", "RV001"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("# runpython-without-reverse (RV001)") == 0);
+  CHECK(r.out.find("## Why is this bad?") != std::string::npos);
+  r = run_process({GODWIT_BINARY, "rule", "runpython-without-reverse"});
+  CHECK(r.exit_code == 0);
+  r = run_process({GODWIT_BINARY, "rule", "XX001"});
+  CHECK(r.exit_code == 2);
+  r = run_process({GODWIT_BINARY, "rules", "--format", "json"});
+  CHECK(r.exit_code == 0);
+  const auto list = nlohmann::json::parse(r.out);
+  REQUIRE(list.size() > 10);
+  CHECK(list[0]["code"] < list[1]["code"]);
+}
+
+TEST_CASE("state and graph show the replayed project", "[cli]") {
+  TempDir dir;
+  dir.write("shop/migrations/0001_initial.py", R"py(from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel("Order", [("id", models.BigAutoField(primary_key=True, serialize=False))]),
+    ]
+)py");
+  dir.write("shop/migrations/0002_order_note.py", kSafe);
+  auto r = run_process({GODWIT_BINARY, "state", "shop.order"}, dir.path().string());
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("shop.Order  (table shop_order, created in shop.0001_initial)") == 0);
+  CHECK(r.out.find("note  TextField  null") != std::string::npos);
+  r = run_process({GODWIT_BINARY, "state", "shop.order", "--at", "shop.0001_initial"}, dir.path().string());
+  CHECK(r.out.find("note") == std::string::npos);
+  r = run_process({GODWIT_BINARY, "state", "--at", "shop.0009_nope"}, dir.path().string());
+  CHECK(r.exit_code == 2);
+  r = run_process({GODWIT_BINARY, "graph", "--format", "json"}, dir.path().string());
+  const auto graph = nlohmann::json::parse(r.out);
+  CHECK(graph["leaves"][0][1] == "0002_order_note");
+  CHECK(graph["plan"].size() == 2);
+}
