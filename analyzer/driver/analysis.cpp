@@ -78,7 +78,9 @@ Analysis analyze(const AnalysisOptions& options, const config::Config& config, c
   LoadedProject loaded = load(options, config, working_directory);
   analysis.project = std::move(loaded.project);
   analysis.errors = std::move(loaded.errors);
-  analysis.diagnostics = engine.run(analysis.project);
+  engine::Engine::Result result = engine.run(analysis.project);
+  analysis.diagnostics = std::move(result.diagnostics);
+  analysis.phases = std::move(result.phases);
   return analysis;
 }
 

@@ -2,12 +2,14 @@
 
 #include <filesystem>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/config/config.h"
 #include "analyzer/diagnostics/diagnostic.h"
 #include "analyzer/discovery/discovery.h"
 #include "analyzer/engine/project.h"
+#include "analyzer/phase/phase.h"
 
 namespace godwit::driver {
 
@@ -20,6 +22,7 @@ struct AnalysisOptions {
 struct Analysis {
   engine::Project project;
   std::vector<diagnostics::Diagnostic> diagnostics;  // in output order
+  std::unordered_map<const ir::Migration*, phase::MigrationPhases> phases;
   std::vector<discovery::DiscoveryError> errors;     // unreadable paths (exit code 2)
   std::vector<std::string> config_errors;            // selectors naming no rule (exit code 2)
 };

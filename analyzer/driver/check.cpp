@@ -39,8 +39,10 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
     ++report.files;
     const ir::Migration& m = file.migration;
     if (!m.has_migration_class && !m.syntax_error) continue;
-    report.migrations.push_back(
-        report::MigrationSummary{m.app_label, m.name, m.file().path(), "unknown", ir::reversibility(m)});
+    const auto phases = analysis.phases.find(&m);
+    report.migrations.push_back(report::MigrationSummary{
+        m.app_label, m.name, m.file().path(), phases != analysis.phases.end() ? phases->second.summary() : "unknown",
+        ir::reversibility(m)});
   }
   report::write_report(options.format, out, report, report::TextOptions{use_color(options.color, out), options.quiet});
   out.flush();
