@@ -1,5 +1,5 @@
-// Runs every fixture under tests/fixtures: single files and case folders (a folder with a
-// `migrations` folder somewhere below it). Expectations are written inline as comments.
+// Runs every fixture under tests/fixtures: single files and case folders. Expectations are
+// written inline as comments.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -11,21 +11,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_case_folder(const fs::path& dir) {
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_directory() && entry.path().filename() == "migrations") return true;
-  }
-  return false;
-}
+// Fixtures live at tests/fixtures/<family>/<rule>/<fixture>: a `.py` file, or a case folder
+// shaped like a project (`<case>/shop/migrations/0001_initial.py`). Only that depth decides what
+// a case is: a family folder also has `migrations` folders somewhere below it.
+constexpr int kFixtureDepth = 3;
 
-// Fixtures: `.py` files outside case folders, and case folders.
-void collect(const fs::path& dir, std::vector<fs::path>& out) {
+void collect(const fs::path& dir, int depth, std::vector<fs::path>& out) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.is_directory()) {
-      if (is_case_folder(entry.path())) {
+      if (depth + 1 == kFixtureDepth) {
         out.push_back(entry.path());
       } else {
-        collect(entry.path(), out);
+        collect(entry.path(), depth + 1, out);
       }
     } else if (entry.path().extension() == ".py") {
       out.push_back(entry.path());
@@ -38,7 +35,7 @@ void collect(const fs::path& dir, std::vector<fs::path>& out) {
 TEST_CASE("every fixture meets its inline expectations", "[fixtures]") {
   const fs::path root = fs::path(GODWIT_SOURCE_DIR) / "tests" / "fixtures";
   std::vector<fs::path> fixtures;
-  collect(root, fixtures);
+  collect(root, 0, fixtures);
   std::sort(fixtures.begin(), fixtures.end());
   REQUIRE(!fixtures.empty());
   for (const fs::path& fixture : fixtures) {
