@@ -6,22 +6,25 @@
 
 namespace godwit::rules {
 
-// Each rule file defines its factory; this is the one list of them.
-std::unique_ptr<rule::Rule> make_add_not_null_field();
-std::unique_ptr<rule::Rule> make_remove_field();
-std::unique_ptr<rule::Rule> make_delete_model();
-std::unique_ptr<rule::Rule> make_rename_field();
-std::unique_ptr<rule::Rule> make_rename_model();
-std::unique_ptr<rule::Rule> make_alter_field_not_null();
-std::unique_ptr<rule::Rule> make_alter_field_type();
-std::unique_ptr<rule::Rule> make_add_unique();
-std::unique_ptr<rule::Rule> make_runpython_without_reverse();
-std::unique_ptr<rule::Rule> make_irreversible_remove_field();
-std::unique_ptr<rule::Rule> make_irreversible_operation();
-std::unique_ptr<rule::Rule> make_runsql_without_reverse();
-std::unique_ptr<rule::Rule> make_runpython_model_import();
-std::unique_ptr<rule::Rule> make_runpython_bad_signature();
-std::unique_ptr<rule::Rule> make_noop_reverse_of_data_change();
+// Each rule file defines its factory. This is the one list of rules, in id order.
+std::unique_ptr<rule::Rule> make_multiple_leaf_nodes();          // GR001
+std::unique_ptr<rule::Rule> make_missing_dependency();           // GR002
+std::unique_ptr<rule::Rule> make_dependency_cycle();             // GR003
+std::unique_ptr<rule::Rule> make_add_not_null_field();           // BC001
+std::unique_ptr<rule::Rule> make_remove_field();                 // BC002
+std::unique_ptr<rule::Rule> make_delete_model();                 // BC003
+std::unique_ptr<rule::Rule> make_rename_field();                 // BC004
+std::unique_ptr<rule::Rule> make_rename_model();                 // BC005
+std::unique_ptr<rule::Rule> make_alter_field_not_null();         // BC006
+std::unique_ptr<rule::Rule> make_alter_field_type();             // BC007
+std::unique_ptr<rule::Rule> make_add_unique();                   // BC008
+std::unique_ptr<rule::Rule> make_runpython_without_reverse();    // RV001
+std::unique_ptr<rule::Rule> make_runsql_without_reverse();       // RV002
+std::unique_ptr<rule::Rule> make_irreversible_remove_field();    // RV003
+std::unique_ptr<rule::Rule> make_runpython_model_import();       // RV004
+std::unique_ptr<rule::Rule> make_runpython_bad_signature();      // RV005
+std::unique_ptr<rule::Rule> make_noop_reverse_of_data_change();  // RV006
+std::unique_ptr<rule::Rule> make_irreversible_operation();       // RV007
 
 namespace {
 
@@ -30,21 +33,29 @@ struct Registry {
   std::vector<const rule::Rule*> view;
 
   Registry() {
-    owned.push_back(make_add_not_null_field());
-    owned.push_back(make_remove_field());
-    owned.push_back(make_delete_model());
-    owned.push_back(make_rename_field());
-    owned.push_back(make_rename_model());
-    owned.push_back(make_alter_field_not_null());
-    owned.push_back(make_alter_field_type());
-    owned.push_back(make_add_unique());
-    owned.push_back(make_runpython_without_reverse());
-    owned.push_back(make_irreversible_remove_field());
-    owned.push_back(make_irreversible_operation());
-    owned.push_back(make_runsql_without_reverse());
-    owned.push_back(make_runpython_model_import());
-    owned.push_back(make_runpython_bad_signature());
-    owned.push_back(make_noop_reverse_of_data_change());
+    for (auto make : {
+             make_multiple_leaf_nodes,
+             make_missing_dependency,
+             make_dependency_cycle,
+             make_add_not_null_field,
+             make_remove_field,
+             make_delete_model,
+             make_rename_field,
+             make_rename_model,
+             make_alter_field_not_null,
+             make_alter_field_type,
+             make_add_unique,
+             make_runpython_without_reverse,
+             make_runsql_without_reverse,
+             make_irreversible_remove_field,
+             make_runpython_model_import,
+             make_runpython_bad_signature,
+             make_noop_reverse_of_data_change,
+             make_irreversible_operation,
+         }) {
+      owned.push_back(make());
+    }
+    // Output order is by id (SY, GR, NM, BC, RV, ZD, SP), whatever order the list is in.
     std::sort(owned.begin(), owned.end(), [](const auto& a, const auto& b) { return a->meta().code < b->meta().code; });
     for (const auto& r : owned) view.push_back(r.get());
   }

@@ -11,6 +11,17 @@ using godwit::test::TempDir;
 
 namespace {
 
+constexpr const char* kInitial = R"py(from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel("Order", [("id", models.BigAutoField(primary_key=True, serialize=False))]),
+    ]
+)py";
+
 constexpr const char* kSafe = R"py(from django.db import migrations, models
 
 
@@ -21,7 +32,7 @@ class Migration(migrations.Migration):
     ]
 )py";
 
-constexpr const char* kUnsafe = R"py(from django.db import migrations
+constexpr std::string_view kUnsafe = R"py(from django.db import migrations
 
 
 def forwards(apps, schema_editor):
@@ -50,17 +61,18 @@ TEST_CASE("no subcommand is a usage error", "[cli]") {
 
 TEST_CASE("check exits 0 on clean migrations, 1 on findings", "[cli]") {
   TempDir dir;
+  dir.write("shop/migrations/0001_initial.py", kInitial);
   dir.write("shop/migrations/0002_order_note.py", kSafe);
   auto r = run_process({GODWIT_BINARY, "check", "."}, dir.path().string());
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("No problems found in 1 file.") != std::string::npos);
+  CHECK(r.out.find("No problems found in 2 files.") != std::string::npos);
 
-  dir.write("shop/migrations/0003_backfill.py", kUnsafe);
+  dir.write("shop/migrations/0003_backfill.py", std::string(kUnsafe).replace(kUnsafe.find("0001_initial"), 12, "0002_order_note"));
   r = run_process({GODWIT_BINARY, "check", "--color", "never"}, dir.path().string());
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("error[RV001] runpython-without-reverse") != std::string::npos);
   CHECK(r.out.find("--> shop/migrations/0003_backfill.py:11:9") != std::string::npos);
-  CHECK(r.out.find("Found 1 error in 2 files.") != std::string::npos);
+  CHECK(r.out.find("Found 1 error in 3 files.") != std::string::npos);
 
   SECTION("--exit-zero") {
     CHECK(run_process({GODWIT_BINARY, "check", "--exit-zero"}, dir.path().string()).exit_code == 0);
@@ -84,17 +96,20 @@ TEST_CASE("check exits 0 on clean migrations, 1 on findings", "[cli]") {
     const auto j = run_process({GODWIT_BINARY, "check", "--format", "json"}, dir.path().string());
     const auto doc = nlohmann::json::parse(j.out);
     CHECK(doc["tool"]["name"] == "godwit");
-    CHECK(doc["summary"]["files"] == 2);
+    CHECK(doc["summary"]["files"] == 3);
     CHECK(doc["summary"]["error"] == 1);
     CHECK(doc["diagnostics"][0]["rule"] == "RV001");
     CHECK(doc["diagnostics"][0]["range"]["start"]["line"] == 11);
-    CHECK(doc["migrations"].size() == 2);
-    CHECK(doc["migrations"][1]["reversible"] == false);
+    CHECK(doc["migrations"].size() == 3);
+    CHECK(doc["migrations"][2]["reversible"] == false);
+    CHECK(doc["migrations"][2]["phase"] == "data");
+    CHECK(doc["migrations"][1]["phase"] == "expand");
   }
 }
 
 TEST_CASE("bad input is exit code 2 with a message naming it, and the run goes on", "[cli]") {
   TempDir dir;
+  dir.write("shop/migrations/0001_initial.py", kInitial);
   dir.write("shop/migrations/0003_backfill.py", kUnsafe);
   auto r = run_process({GODWIT_BINARY, "check", "missing/path", "shop"}, dir.path().string());
   CHECK(r.exit_code == 2);
@@ -143,6 +158,7 @@ class Migration(migrations.Migration):
 )py");
   dir.write("shop/migrations/0002_order_note.py", kSafe);
   auto r = run_process({GODWIT_BINARY, "state", "shop.order"}, dir.path().string());
+  REQUIRE(r.exit_code == 0);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("shop.Order  (table shop_order, created in shop.0001_initial)") == 0);
   CHECK(r.out.find("note  TextField  null") != std::string::npos);
