@@ -16,9 +16,8 @@ using source::TextRange;
 using Kind = SyntaxProblem::Kind;
 
 // Keywords that open a compound statement: its header must have a `:` outside brackets.
-constexpr std::array<std::string_view, 12> kCompoundKeywords{"class", "def",    "if",      "elif",
-                                                             "else",  "for",    "while",   "try",
-                                                             "except", "finally", "with",  "async"};
+constexpr std::array<std::string_view, 12> kCompoundKeywords{"class", "def", "if",     "elif",    "else", "for",
+                                                             "while", "try", "except", "finally", "with", "async"};
 
 bool is_word_byte(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -27,7 +26,7 @@ bool is_word_byte(char c) {
 
 // Keywords that cannot end a statement.
 bool is_operator_keyword(std::string_view word) {
-  static constexpr std::array<std::string_view, 12> kKeywords{"and", "or",  "not", "in",     "is",     "import",
+  static constexpr std::array<std::string_view, 12> kKeywords{"and",  "or", "not", "in",     "is",     "import",
                                                               "from", "as", "del", "assert", "lambda", "await"};
   return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();
 }
@@ -38,11 +37,19 @@ bool is_string_prefix(std::string_view word) {
   bool other = false;
   for (const char c : word) {
     switch (c) {
-      case 'r': case 'R':
+      case 'r':
+      case 'R':
         if (raw) return false;
         raw = true;
         break;
-      case 'b': case 'B': case 'f': case 'F': case 'u': case 'U': case 't': case 'T':
+      case 'b':
+      case 'B':
+      case 'f':
+      case 'F':
+      case 'u':
+      case 'U':
+      case 't':
+      case 'T':
         if (other) return false;
         other = true;
         break;
@@ -259,12 +266,11 @@ class Scanner {
       return;
     }
     switch (c) {
-      case ' ': case '\t': case '\f': case '\v':
-        ++pos_;
-        return;
-      case '#':
-        pos_ = line_end(pos_);
-        return;
+      case ' ':
+      case '\t':
+      case '\f':
+      case '\v': ++pos_; return;
+      case '#': pos_ = line_end(pos_); return;
       case '\\':
         if (const size_t n = newline_length(pos_ + 1); n > 0) {
           pos_ += 1 + n;
@@ -275,17 +281,18 @@ class Scanner {
         token(pos_, pos_ + 1);
         ++pos_;
         return;
-      case '"': case '\'':
-        string(pos_);
-        return;
-      case '(': case '[': case '{':
+      case '"':
+      case '\'': string(pos_); return;
+      case '(':
+      case '[':
+      case '{':
         token(pos_, pos_ + 1);
         brackets_.push_back(Open{c, offset()});
         ++pos_;
         return;
-      case ')': case ']': case '}':
-        close(c);
-        return;
+      case ')':
+      case ']':
+      case '}': close(c); return;
       case ':':
         if (peek(1) == '=') {  // the walrus
           token(pos_, pos_ + 2);
@@ -296,8 +303,21 @@ class Scanner {
         if (brackets_.empty()) header_colon_ = true;
         ++pos_;
         return;
-      case '=': case '+': case '-': case '*': case '/': case '%': case '@': case '|': case '&': case '^':
-      case '<': case '>': case '!': case '~': case '.':
+      case '=':
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+      case '@':
+      case '|':
+      case '&':
+      case '^':
+      case '<':
+      case '>':
+      case '!':
+      case '~':
+      case '.':
         if (c == '.' && std::isdigit(static_cast<unsigned char>(peek(1))) != 0) {
           number();  // `.5`
           return;
@@ -379,8 +399,8 @@ class Scanner {
       ++pos_;
     }
     const std::string opener(text_.substr(begin, opener_end - begin));
-    const TextRange range = triple ? TextRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(opener_end)}
-                                   : rest_of_line(begin);
+    const TextRange range =
+        triple ? TextRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(opener_end)} : rest_of_line(begin);
     tokenizer_problem(Kind::UnterminatedString, range, opener);
   }
 
@@ -442,7 +462,8 @@ bool declares_non_utf8_encoding(std::string_view text) {
         if (!name.empty()) return !(name.starts_with("utf-8") || name == "utf8");
       }
     }
-    start = end < text.size() && text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? end + 2 : end + 1;
+    start =
+        end < text.size() && text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? end + 2 : end + 1;
   }
   return false;
 }

@@ -63,11 +63,13 @@ std::optional<ir::SyntaxProblem> first_syntax_problem(TSNode root, std::string_v
       if (is_error && !inner_error) {
         TextRange r = range_of(node);
         // An ERROR may start with the line break before the text it could not parse.
-        while (r.begin < r.end && r.begin < text.size() && std::string_view(" \t\f\r\n").find(text[r.begin]) != std::string_view::npos) {
+        while (r.begin < r.end && r.begin < text.size() &&
+               std::string_view(" \t\f\r\n").find(text[r.begin]) != std::string_view::npos) {
           ++r.begin;
         }
         if (!best || r.begin < best->range.begin) {
-          best = ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, r, abridge(text.substr(r.begin, r.end - r.begin)), {}};
+          best =
+              ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, r, abridge(text.substr(r.begin, r.end - r.begin)), {}};
         }
       } else {
         descend = inner_error;
@@ -262,8 +264,7 @@ class Extractor {
     }
     if (!foreign_base.empty()) {
       if (!m_.operations_found) {
-        m_.unresolved_operations.push_back(
-            {m_.class_range, "`operations` inherited from `" + foreign_base + "`", -1});
+        m_.unresolved_operations.push_back({m_.class_range, "`operations` inherited from `" + foreign_base + "`", -1});
       }
       if (!saw_dependencies) m_.dependencies_known = false;
     }
@@ -455,7 +456,8 @@ class Extractor {
         read_operation_list(b->node, out, depth + 1, here);
         return;
       }
-      m_.unresolved_operations.push_back({here, "`" + std::string(name) + "`, which is not a list defined in this file", -1});
+      m_.unresolved_operations.push_back(
+          {here, "`" + std::string(name) + "`, which is not a list defined in this file", -1});
       return;
     }
     m_.unresolved_operations.push_back({here, describe_unresolved(node), -1});
