@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "analyzer/rule/rule.h"
 
@@ -83,6 +85,26 @@ class Migration(migrations.Migration):
 )py",
 };
 
+enum class Content : uint8_t { Empty, Comments, Code };
+
+// Whether the module holds any code: a line whose first non-blank character does not start a comment.
+Content content_of(std::string_view text) {
+  Content content = Content::Empty;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of("\r\n", start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    const size_t first = line.find_first_not_of(" \t\f");
+    if (first != std::string_view::npos) {
+      if (line[first] != '#') return Content::Code;
+      content = Content::Comments;
+    }
+    start = end + 1;
+  }
+  return content;
+}
+
 class MigrationClassMissing final : public rule::MigrationRule {
  public:
   MigrationClassMissing() : MigrationRule(kMeta) {}
@@ -96,19 +118,22 @@ class MigrationClassMissing final : public rule::MigrationRule {
                                          [](const ir::Import& i) { return i.name == "*" && i.function < 0; });
     if (star_import) return;
     const std::string file = rule::quoted(migration.name + ".py");
-    const bool empty = migration.file().text().find_first_not_of(" \t\r\n\f") == std::string_view::npos;
-    const std::string what =
-        empty ? file + " is empty and so defines no `Migration` class" : file + " defines no `Migration` class";
+    const Content content = content_of(migration.file().text());
+    std::string what = file + " defines no `Migration` class";
+    if (content == Content::Empty) what = file + " is empty and so defines no `Migration` class";
+    if (content == Content::Comments) what = file + " holds only comments and so defines no `Migration` class";
+    const std::string help =
+        content == Content::Code
+            ? "move this code to a module whose name starts with `_` (" + helper_path(migration) +
+                  ", which Django skips) or out of the `migrations` package; if it is meant to be a migration, define "
+                  "`class Migration(migrations.Migration)`"
+            : "delete the file, or write the migration it was meant to hold (`python manage.py makemigrations " +
+                  migration.app_label + " --empty --name <name>` writes a valid one)";
     context.report(source::TextRange{0, 0},
                    what +
                        ": Django's migration loader raises `BadMigrationError` for it, and `migrate` fails for "
                        "the whole project",
-                   empty ? "delete the file, or write the migration it was meant to hold (`python manage.py "
-                           "makemigrations " +
-                               migration.app_label + " --empty --name <name>` writes a valid one)"
-                         : "move this code to a module whose name starts with `_` (" + helper_path(migration) +
-                               ", which Django skips) or out of the `migrations` package; if it is meant to be a "
-                               "migration, define `class Migration(migrations.Migration)`");
+                   help);
   }
 
  private:
