@@ -7,9 +7,13 @@
 namespace godwit::rules {
 
 // Each rule file defines its factory. This is the one list of rules, in id order.
+std::unique_ptr<rule::Rule> make_syntax_error();                 // SY001
+std::unique_ptr<rule::Rule> make_operations_not_static();        // SY002
+std::unique_ptr<rule::Rule> make_migration_class_missing();      // SY003
 std::unique_ptr<rule::Rule> make_multiple_leaf_nodes();          // GR001
 std::unique_ptr<rule::Rule> make_missing_dependency();           // GR002
 std::unique_ptr<rule::Rule> make_dependency_cycle();             // GR003
+std::unique_ptr<rule::Rule> make_auto_generated_name();          // NM001
 std::unique_ptr<rule::Rule> make_add_not_null_field();           // BC001
 std::unique_ptr<rule::Rule> make_remove_field();                 // BC002
 std::unique_ptr<rule::Rule> make_delete_model();                 // BC003
@@ -34,9 +38,13 @@ struct Registry {
 
   Registry() {
     for (auto make : {
+             make_syntax_error,
+             make_operations_not_static,
+             make_migration_class_missing,
              make_multiple_leaf_nodes,
              make_missing_dependency,
              make_dependency_cycle,
+             make_auto_generated_name,
              make_add_not_null_field,
              make_remove_field,
              make_delete_model,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analyzer/frontend/function_analyzer.h"
+#include "analyzer/frontend/lexical_problems.h"
 #include "analyzer/frontend/module_scope.h"
 #include "analyzer/frontend/node_cursor.h"
 #include "analyzer/frontend/python_grammar.h"
@@ -48,7 +49,7 @@ std::optional<ir::SyntaxProblem> first_syntax_problem(TSNode root, std::string_v
     if (ts_node_is_missing(node)) {
       const uint32_t at = ts_node_start_byte(node);
       if (!best || at < best->range.begin) {
-        best = ir::SyntaxProblem{ir::SyntaxProblem::Kind::Missing, TextRange{at, at}, ts_node_type(node)};
+        best = ir::SyntaxProblem{ir::SyntaxProblem::Kind::Missing, TextRange{at, at}, ts_node_type(node), {}};
       }
     } else if (ts_node_has_error(node)) {
       const bool is_error = ts_node_symbol(node) == static_cast<TSSymbol>(-1);  // the ERROR symbol
@@ -60,9 +61,15 @@ std::optional<ir::SyntaxProblem> first_syntax_problem(TSNode root, std::string_v
         }
       }
       if (is_error && !inner_error) {
-        const TextRange r = range_of(node);
+        TextRange r = range_of(node);
+        // An ERROR may start with the line break before the text it could not parse.
+        while (r.begin < r.end && r.begin < text.size() &&
+               std::string_view(" \t\f\r\n").find(text[r.begin]) != std::string_view::npos) {
+          ++r.begin;
+        }
         if (!best || r.begin < best->range.begin) {
-          best = ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, r, abridge(text_of(node, text))};
+          best =
+              ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, r, abridge(text.substr(r.begin, r.end - r.begin)), {}};
         }
       } else {
         descend = inner_error;
@@ -101,8 +108,8 @@ class Extractor {
         functions_(text_, migration, module_) {}
 
   void run() {
-    if (const auto problem = first_syntax_problem(root_, text_)) {
-      m_.syntax_error = problem;
+    if (auto problem = choose_syntax_problem(first_syntax_problem(root_, text_), find_lexical_problems(text_))) {
+      m_.syntax_error = std::move(problem);
       return;
     }
     collect_block(root_, /*in_class=*/false);
@@ -117,7 +124,7 @@ class Extractor {
       m_.class_range = range_of(migration_binding_);
       m_.dependencies_known = false;
       m_.unresolved_operations.push_back(
-          {range_of(migration_binding_), "`Migration` is not defined by a class statement in this file", -1});
+          {range_of(migration_binding_), "a `Migration` that is not defined by a class statement in this file", -1});
     }
     check_outside_modifications();
     collect_comments();
@@ -131,7 +138,12 @@ class Extractor {
       const TSNode stmt = c.node();
       const TSSymbol kind = ts_node_symbol(stmt);
       if (kind == g_.import_statement || kind == g_.import_from_statement) {
+        const size_t first = m_.imports.size();
         read_import_statement(stmt, text_, -1, m_.imports, &module_);
+        // `from .base import Migration`: the module has a Migration, defined elsewhere.
+        for (size_t i = first; i < m_.imports.size(); ++i) {
+          if (m_.imports[i].binding == "Migration" && ts_node_is_null(migration_binding_)) migration_binding_ = stmt;
+        }
       } else if (kind == g_.function_definition) {
         bind_def(stmt, Binding::Kind::Def);
       } else if (kind == g_.class_definition) {
@@ -252,8 +264,7 @@ class Extractor {
     }
     if (!foreign_base.empty()) {
       if (!m_.operations_found) {
-        m_.unresolved_operations.push_back(
-            {m_.class_range, "`operations` is inherited from `" + foreign_base + "`", -1});
+        m_.unresolved_operations.push_back({m_.class_range, "`operations` inherited from `" + foreign_base + "`", -1});
       }
       if (!saw_dependencies) m_.dependencies_known = false;
     }
@@ -291,7 +302,7 @@ class Extractor {
     if (kind == g_.comment) return;
     if (mentions_operations(stmt)) {
       m_.unresolved_operations.push_back(
-          {range_of(stmt), "`" + std::string(statement_keyword(stmt)) + "` statement changes `operations`", -1});
+          {range_of(stmt), with_article(statement_keyword(stmt)) + " statement that changes `operations`", -1});
     }
   }
 
@@ -305,7 +316,7 @@ class Extractor {
       m_.operations_found = true;
       m_.operations_range = range_of(stmt);
       m_.operations.clear();
-      read_operation_list(right, m_.operations, 0);
+      read_operation_list(right, m_.operations, 0, range_of(stmt));
     } else if (name == "dependencies") {
       saw_dependencies = true;
       m_.dependencies_range = range_of(stmt);
@@ -332,12 +343,12 @@ class Extractor {
     const TSNode right = ts_node_child_by_field_id(augmented, g_.f_right);
     const std::string_view name = text_of(left, text_);
     if (name == "operations" && text_of(op, text_) == "+=") {
-      read_operation_list(right, m_.operations, 0);
+      read_operation_list(right, m_.operations, 0, range_of(stmt));
     } else if (name == "dependencies" && text_of(op, text_) == "+=") {
       read_dependencies(read_value(right, 0, &class_));
     } else if (name == "operations") {
-      m_.unresolved_operations.push_back({range_of(stmt), "`operations` is changed by `" +
-                                                              std::string(text_of(op, text_)) + "`", -1});
+      m_.unresolved_operations.push_back(
+          {range_of(stmt), "`operations " + std::string(text_of(op, text_)) + " ...`", -1});
     }
   }
 
@@ -370,6 +381,12 @@ class Extractor {
     return found;
   }
 
+  // "an `if`", "a `for`".
+  static std::string with_article(std::string_view keyword) {
+    const bool vowel = !keyword.empty() && std::string_view("aeiou").find(keyword.front()) != std::string_view::npos;
+    return std::string(vowel ? "an `" : "a `") + std::string(keyword) + "`";
+  }
+
   std::string_view statement_keyword(TSNode stmt) const {
     const std::string_view t = text_of(stmt, text_);
     const auto end = t.find_first_of(" \t\r\n:(");
@@ -378,9 +395,9 @@ class Extractor {
 
   std::string describe_mutation(TSNode expr) const {
     if (ts_node_symbol(expr) == g_.call) {
-      return "`" + abridge(text_of(ts_node_child_by_field_id(expr, g_.f_function), text_)) + "(...)` changes `operations`";
+      return "`" + abridge(text_of(ts_node_child_by_field_id(expr, g_.f_function), text_)) + "(...)`";
     }
-    return "`" + abridge(text_of(expr, text_)) + "` changes `operations`";
+    return "`" + abridge(text_of(expr, text_)) + "`";
   }
 
   // Module-level code after the class that changes Migration.operations.
@@ -396,16 +413,21 @@ class Extractor {
       }
       const std::string_view t = text_of(stmt, text_);
       if (t.find("Migration.operations") != std::string_view::npos) {
-        m_.unresolved_operations.push_back({range_of(stmt), "module code changes `Migration.operations`", -1});
+        m_.unresolved_operations.push_back({range_of(stmt), "module code that changes `Migration.operations`", -1});
       }
     }
   }
 
   // ---- operations ----
 
-  void read_operation_list(TSNode node, std::vector<ir::Operation>& out, uint32_t depth) {
+  // Reads `node` as a list of operations. `whole` is where to report `node` itself when it cannot
+  // be resolved: the `operations = ...` statement for the whole value, the `*element` for a
+  // starred element, the name as written for a name bound elsewhere; by default, `node`.
+  void read_operation_list(TSNode node, std::vector<ir::Operation>& out, uint32_t depth,
+                           std::optional<TextRange> whole = std::nullopt) {
+    const TextRange here = whole.value_or(range_of(node));
     if (depth > kMaxAliasChain + kMaxDepth) {
-      m_.unresolved_operations.push_back({range_of(node), "operations nested too deeply", -1});
+      m_.unresolved_operations.push_back({here, "operations nested too deeply", -1});
       return;
     }
     const TSSymbol kind = ts_node_symbol(node);
@@ -416,8 +438,8 @@ class Extractor {
       }
       return;
     }
-    if (kind == g_.parenthesized_expression && ts_node_named_child_count(node) == 1) {
-      read_operation_list(ts_node_named_child(node, 0), out, depth + 1);
+    if (const TSNode inner = parenthesized(node); !ts_node_is_null(inner)) {
+      read_operation_list(inner, out, depth + 1, whole);
       return;
     }
     if (kind == g_.binary_operator &&
@@ -431,14 +453,26 @@ class Extractor {
       const Binding* b = lookup_value_binding(name, ts_node_start_byte(node));
       if (b != nullptr && b->kind == Binding::Kind::Assign && !ts_node_is_null(b->node) && depth < kMaxAliasChain &&
           !ts_node_eq(b->node, node)) {
-        read_operation_list(b->node, out, depth + 1);
+        read_operation_list(b->node, out, depth + 1, here);
         return;
       }
       m_.unresolved_operations.push_back(
-          {range_of(node), "`" + std::string(name) + "` is not a literal list godwit can read", -1});
+          {here, "`" + std::string(name) + "`, which is not a list defined in this file", -1});
       return;
     }
-    m_.unresolved_operations.push_back({range_of(node), describe_unresolved(node), -1});
+    m_.unresolved_operations.push_back({here, describe_unresolved(node), -1});
+  }
+
+  // The expression inside `( ... )`, comments aside; null when `node` is not one.
+  TSNode parenthesized(TSNode node) const {
+    if (ts_node_symbol(node) != g_.parenthesized_expression) return TSNode{};
+    TSNode inner{};
+    for (ChildCursor c(node); c.valid(); c.next()) {
+      if (!ts_node_is_named(c.node()) || ts_node_symbol(c.node()) == g_.comment) continue;
+      if (!ts_node_is_null(inner)) return TSNode{};  // more than one expression
+      inner = c.node();
+    }
+    return inner;
   }
 
   std::string describe_unresolved(TSNode node) const {
@@ -449,6 +483,9 @@ class Extractor {
     if (kind == g_.list_comprehension || kind == g_.generator_expression) return "a comprehension";
     if (kind == g_.conditional_expression) return "a conditional expression";
     if (kind == g_.subscript) return "a subscript";
+    if (kind == g_.identifier || kind == g_.attribute) {
+      return "`" + abridge(text_of(node, text_)) + "`, which is not defined in this file";
+    }
     return "`" + abridge(text_of(node, text_)) + "`";
   }
 
@@ -461,8 +498,8 @@ class Extractor {
     TSNode node = element;
     for (uint32_t hops = 0; hops < kMaxAliasChain; ++hops) {
       const TSSymbol kind = ts_node_symbol(node);
-      if (kind == g_.parenthesized_expression && ts_node_named_child_count(node) == 1) {
-        node = ts_node_named_child(node, 0);
+      if (const TSNode inner = parenthesized(node); !ts_node_is_null(inner)) {
+        node = inner;
         continue;
       }
       if (kind == g_.identifier) {
@@ -477,7 +514,7 @@ class Extractor {
     const TSSymbol kind = ts_node_symbol(node);
     if (kind == g_.list_splat) {
       const TSNode inner = ts_node_named_child(node, 0);
-      read_operation_list(inner, out, depth + 1);
+      read_operation_list(inner, out, depth + 1, range_of(element));
       return;
     }
     if (kind == g_.call) {
@@ -867,9 +904,8 @@ class Extractor {
     if (kind == g_.tuple) return read_sequence(node, Value::Kind::Tuple, depth, cls);
     if (kind == g_.set) return read_sequence(node, Value::Kind::Set, depth, cls);
     if (kind == g_.parenthesized_expression) {
-      if (ts_node_named_child_count(node) == 1) {
-        Value inner = read_value(ts_node_named_child(node, 0), depth + 1, cls);
-        return inner;
+      if (const TSNode inner = parenthesized(node); !ts_node_is_null(inner)) {
+        return read_value(inner, depth + 1, cls);
       }
       return opaque(node);
     }
@@ -974,18 +1010,18 @@ ir::Migration read_migration(PythonParser& parser, std::shared_ptr<const source:
   // Python refuses these before parsing, and so does godwit.
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
     const auto at = static_cast<uint32_t>(nul);
-    migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::NulByte, {at, at + 1}, {}};
+    migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::NulByte, {at, at + 1}, {}, {}};
     return migration;
   }
-  if (const size_t valid = source::valid_utf8_prefix(text); valid != text.size()) {
+  if (const size_t valid = source::valid_utf8_prefix(text); valid != text.size() && !declares_non_utf8_encoding(text)) {
     const auto at = static_cast<uint32_t>(valid);
-    migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::InvalidUtf8, {at, at + 1}, {}};
+    migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::InvalidUtf8, {at, at + 1}, {}, {}};
     return migration;
   }
   const auto tree = parser.parse(source);
   if (!tree) {
     migration.syntax_error =
-        ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, {0, 0}, "the parser gave up on this file"};
+        ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, {0, 0}, "the parser gave up on this file", {}};
     return migration;
   }
   return extract_migration(*tree, migration.app_label, migration.name);
