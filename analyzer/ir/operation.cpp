@@ -27,7 +27,13 @@ void Operation::match_arguments() {
   const OperationSignature& sig = signature(kind_);
   const auto positional = call_.elements();
   for (size_t i = 0; i < positional.size(); ++i) {
-    if (i < sig.positional && !positional[i].is_opaque()) {
+    // After `*args` no position is known (the call has_unpacking(), so arg() says "maybe").
+    // Any other Opaque argument is still passed: a rule sees it and cannot decide.
+    if (positional[i].is_opaque() && positional[i].text().starts_with('*')) {
+      unmatched_ = true;
+      break;
+    }
+    if (i < sig.positional) {
       matched_.emplace_back(sig.params[i], static_cast<uint32_t>(i));
     } else {
       unmatched_ = true;
