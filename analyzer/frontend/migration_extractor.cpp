@@ -443,10 +443,16 @@ class Extractor {
       read_operation_list(ts_node_named_child(node, 0), out, depth + 1);
       return;
     }
-    if (kind == g_.binary_operator &&
-        text_of(ts_node_child_by_field_id(node, g_.f_operator), text_) == "+") {
-      read_operation_list(ts_node_child_by_field_id(node, g_.f_left), out, depth + 1);
-      read_operation_list(ts_node_child_by_field_id(node, g_.f_right), out, depth + 1);
+    if (is_concatenation(node)) {
+      // `a + b + c` nests to the left, one level per term: walk the chain instead of recursing,
+      // so that a long chain is read whole.
+      std::vector<TSNode> terms;
+      TSNode left = node;
+      for (; is_concatenation(left); left = ts_node_child_by_field_id(left, g_.f_left)) {
+        terms.push_back(ts_node_child_by_field_id(left, g_.f_right));
+      }
+      terms.push_back(left);
+      for (auto term = terms.rbegin(); term != terms.rend(); ++term) read_operation_list(*term, out, depth + 1);
       return;
     }
     if (kind == g_.identifier) {
@@ -466,6 +472,11 @@ class Extractor {
       return;
     }
     m_.unresolved_operations.push_back({range_of(node), describe_unresolved(node), -1});
+  }
+
+  bool is_concatenation(TSNode node) const {
+    return ts_node_symbol(node) == g_.binary_operator &&
+           text_of(ts_node_child_by_field_id(node, g_.f_operator), text_) == "+";
   }
 
   std::string describe_unresolved(TSNode node) const {
