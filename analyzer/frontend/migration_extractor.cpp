@@ -1,8 +1,11 @@
 #include "analyzer/frontend/migration_extractor.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/frontend/function_analyzer.h"
@@ -24,17 +27,27 @@ constexpr uint32_t kMaxDepth = 200;
 // Name substitutions followed before giving up (guards `A = B; B = A`).
 constexpr uint32_t kMaxAliasChain = 16;
 
+// Python's builtin functions and types (sorted): a star import from Django never rebinds them.
+constexpr std::array<std::string_view, 69> kBuiltins{
+    "__import__", "abs",       "all",   "any",         "ascii",   "bin",     "bool",    "breakpoint",   "bytearray",
+    "bytes",      "callable",  "chr",   "classmethod", "compile", "complex", "delattr", "dict",         "dir",
+    "divmod",     "enumerate", "eval",  "exec",        "filter",  "float",   "format",  "frozenset",    "getattr",
+    "globals",    "hasattr",   "hash",  "help",        "hex",     "id",      "input",   "int",          "isinstance",
+    "issubclass", "iter",      "len",   "list",        "locals",  "map",     "max",     "memoryview",   "min",
+    "next",       "object",    "oct",   "open",        "ord",     "pow",     "print",   "property",     "range",
+    "repr",       "reversed",  "round", "set",         "setattr", "slice",   "sorted",  "staticmethod", "str",
+    "sum",        "super",     "tuple", "type",        "vars",    "zip"};
+
+bool is_builtin(std::string_view name) { return std::binary_search(kBuiltins.begin(), kBuiltins.end(), name); }
+
+// The first line of `text`, cut after `limit` bytes at a code point boundary (the text is valid
+// UTF-8, and so must be what ends up in messages).
 std::string abridge(std::string_view text, size_t limit = 40) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '\n' || c == '\r') break;
-    out += c;
-    if (out.size() >= limit) {
-      out += "…";
-      break;
-    }
-  }
-  return out;
+  const std::string_view line = text.substr(0, text.find_first_of("\r\n"));
+  if (line.size() <= limit) return std::string(line);
+  size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(line.substr(0, cut)) + "…";
 }
 
 // Finds the earliest innermost ERROR or MISSING node without recursion.
@@ -172,11 +185,11 @@ class Extractor {
   void bind_def(TSNode def, Binding::Kind kind) {
     if (ts_node_is_null(def)) return;
     const std::string_view name = text_of(ts_node_child_by_field_id(def, g_.f_name), text_);
-    module_.bind(name, Binding{kind, ts_node_start_byte(def), def, 0});
+    module_.bind(name, Binding{kind, ts_node_end_byte(def), def, 0});
     if (kind == Binding::Kind::Def) {
       module_defs_.push_back(def);
     } else if (name == "Migration") {
-      if (ts_node_is_null(migration_class_)) migration_class_ = def;
+      migration_class_ = def;  // a later definition wins, as at import time
     } else {
       other_classes_.push_back(def);
     }
@@ -185,6 +198,7 @@ class Extractor {
   void bind_assignments(TSNode statement) {
     for (ChildCursor c(statement); c.valid(); c.next()) {
       TSNode node = c.node();
+      const uint32_t bound_at = ts_node_end_byte(node);
       // `a = b = value`: every target binds the final value.
       std::vector<TSNode> targets;
       while (ts_node_symbol(node) == g_.assignment) {
@@ -194,7 +208,7 @@ class Extractor {
           for (const TSNode target : targets) {
             if (ts_node_symbol(target) != g_.identifier) continue;
             const std::string_view name = text_of(target, text_);
-            module_.bind(name, Binding{Binding::Kind::Assign, ts_node_start_byte(target), right, 0});
+            module_.bind(name, Binding{Binding::Kind::Assign, bound_at, right, 0});
             if (name == "Migration" && ts_node_is_null(migration_binding_)) migration_binding_ = statement;
           }
           break;
@@ -274,7 +288,7 @@ class Extractor {
     const TSSymbol kind = ts_node_symbol(stmt);
     if (kind == g_.function_definition) {
       class_.bind(text_of(ts_node_child_by_field_id(stmt, g_.f_name), text_),
-                  Binding{Binding::Kind::Def, ts_node_start_byte(stmt), stmt, 0});
+                  Binding{Binding::Kind::Def, ts_node_end_byte(stmt), stmt, 0});
       functions_.analyze_def(stmt, ir::FunctionInfo::Scope::MigrationClass);
       return;
     }
@@ -282,7 +296,7 @@ class Extractor {
       const TSNode def = ts_node_child_by_field_id(stmt, g_.f_definition);
       if (ts_node_symbol(def) == g_.function_definition) {
         class_.bind(text_of(ts_node_child_by_field_id(def, g_.f_name), text_),
-                    Binding{Binding::Kind::Def, ts_node_start_byte(def), def, 0});
+                    Binding{Binding::Kind::Def, ts_node_end_byte(def), def, 0});
         functions_.analyze_def(def, ir::FunctionInfo::Scope::MigrationClass);
       }
       return;
@@ -311,12 +325,16 @@ class Extractor {
     const TSNode right = ts_node_child_by_field_id(assignment, g_.f_right);
     if (ts_node_symbol(left) != g_.identifier || ts_node_is_null(right)) return;
     const std::string_view name = text_of(left, text_);
-    class_.bind(name, Binding{Binding::Kind::Assign, ts_node_start_byte(left), right, 0});
+    class_.bind(name, Binding{Binding::Kind::Assign, ts_node_end_byte(assignment), right, 0});
     if (name == "operations") {
       m_.operations_found = true;
       m_.operations_range = range_of(stmt);
-      m_.operations.clear();
+      // The new value replaces everything known so far, which it may use itself
+      // (`operations = operations + [...]`).
+      previous_operations_ =
+          PreviousOperations{std::exchange(m_.operations, {}), std::exchange(m_.unresolved_operations, {})};
       read_operation_list(right, m_.operations, 0, range_of(stmt));
+      previous_operations_.reset();
     } else if (name == "dependencies") {
       saw_dependencies = true;
       m_.dependencies_range = range_of(stmt);
@@ -442,14 +460,24 @@ class Extractor {
       read_operation_list(inner, out, depth + 1, whole);
       return;
     }
-    if (kind == g_.binary_operator &&
-        text_of(ts_node_child_by_field_id(node, g_.f_operator), text_) == "+") {
-      read_operation_list(ts_node_child_by_field_id(node, g_.f_left), out, depth + 1);
-      read_operation_list(ts_node_child_by_field_id(node, g_.f_right), out, depth + 1);
+    if (is_concatenation(node)) {
+      // `a + b + c` nests to the left, one level per term: walk the chain instead of recursing,
+      // so that a long chain is read whole.
+      std::vector<TSNode> terms;
+      TSNode left = node;
+      for (; is_concatenation(left); left = ts_node_child_by_field_id(left, g_.f_left)) {
+        terms.push_back(ts_node_child_by_field_id(left, g_.f_right));
+      }
+      terms.push_back(left);
+      for (auto term = terms.rbegin(); term != terms.rend(); ++term) read_operation_list(*term, out, depth + 1);
       return;
     }
     if (kind == g_.identifier) {
       const std::string_view name = text_of(node, text_);
+      if (name == "operations" && previous_operations_ && class_binding(class_, name, ts_node_start_byte(node))) {
+        splice_previous_operations(node, out);
+        return;
+      }
       const Binding* b = lookup_value_binding(name, ts_node_start_byte(node));
       if (b != nullptr && b->kind == Binding::Kind::Assign && !ts_node_is_null(b->node) && depth < kMaxAliasChain &&
           !ts_node_eq(b->node, node)) {
@@ -475,6 +503,11 @@ class Extractor {
     return inner;
   }
 
+  bool is_concatenation(TSNode node) const {
+    return ts_node_symbol(node) == g_.binary_operator &&
+           text_of(ts_node_child_by_field_id(node, g_.f_operator), text_) == "+";
+  }
+
   std::string describe_unresolved(TSNode node) const {
     const TSSymbol kind = ts_node_symbol(node);
     if (kind == g_.call) {
@@ -489,9 +522,34 @@ class Extractor {
     return "`" + abridge(text_of(node, text_)) + "`";
   }
 
+  // `operations` as it was before the assignment being read: moved into `out` once.
+  void splice_previous_operations(TSNode reference, std::vector<ir::Operation>& out) {
+    PreviousOperations& previous = *previous_operations_;
+    if (previous.used) {
+      m_.unresolved_operations.push_back({range_of(reference), "`operations` is used twice in its own value", -1});
+      return;
+    }
+    previous.used = true;
+    for (ir::Operation& op : previous.operations) out.push_back(std::move(op));
+    for (ir::UnresolvedOperations& u : previous.unresolved) m_.unresolved_operations.push_back(std::move(u));
+  }
+
+  // The binding of `name` in the Migration class body in effect at `offset`, if any.
+  static const Binding* class_binding(const Scope& cls, std::string_view name, uint32_t offset) {
+    const Binding* b = cls.lookup(name, offset);
+    return b != nullptr && b->offset < offset ? b : nullptr;
+  }
+
+  // A binding never explains a use inside its own definition (Scope::lookup falls back to a
+  // later binding): `OPS = OPS + [...]` with no earlier OPS, `class Migration(Migration)`.
+  static const Binding* unless_inside(const Binding* b, uint32_t offset) {
+    if (b == nullptr || ts_node_is_null(b->node)) return b;
+    return ts_node_start_byte(b->node) <= offset && offset < ts_node_end_byte(b->node) ? nullptr : b;
+  }
+
   const Binding* lookup_value_binding(std::string_view name, uint32_t offset) const {
-    if (const Binding* b = class_.lookup(name, offset); b != nullptr && b->offset < offset) return b;
-    return module_.lookup(name, offset);
+    if (const Binding* b = class_binding(class_, name, offset)) return b;
+    return unless_inside(module_.lookup(name, offset), offset);
   }
 
   void read_operation_element(TSNode element, std::vector<ir::Operation>& out, uint32_t depth) {
@@ -548,6 +606,7 @@ class Extractor {
     const TSNode args = ts_node_child_by_field_id(call, g_.f_arguments);
     if (ts_node_is_null(args) || ts_node_symbol(args) != g_.argument_list) return;
     long index = 0;
+    bool after_splat = false;  // positions after `*args` are unknown
     for (ChildCursor c(args); c.valid(); c.next()) {
       const TSNode arg = c.node();
       if (!ts_node_is_named(arg) || ts_node_symbol(arg) == g_.comment) continue;
@@ -557,7 +616,8 @@ class Extractor {
         }
         continue;
       }
-      if (ts_node_symbol(arg) == g_.list_splat || ts_node_symbol(arg) == g_.dictionary_splat) continue;
+      after_splat = after_splat || ts_node_symbol(arg) == g_.list_splat;
+      if (after_splat || ts_node_symbol(arg) == g_.dictionary_splat) continue;
       if (index++ == position && position < sig.positional) read_operation_list(arg, out, depth + 1);
     }
   }
@@ -663,13 +723,9 @@ class Extractor {
   // Resolves the root of a dotted name through class scope, module scope and imports.
   Resolved resolve(std::string_view root, uint32_t offset, const Scope* cls) const {
     Resolved r;
-    const Binding* b = nullptr;
-    if (cls != nullptr) {
-      b = cls->lookup(root, offset);
-      if (b != nullptr && b->offset >= offset) b = nullptr;
-    }
-    if (b == nullptr) b = module_.lookup(root, offset);
-    if (b == nullptr) {
+    const Binding* b = cls != nullptr ? class_binding(*cls, root, offset) : nullptr;
+    if (b == nullptr) b = unless_inside(module_.lookup(root, offset), offset);
+    if (b == nullptr && !is_builtin(root)) {
       for (const uint32_t index : module_.star_imports) {
         const std::string& module = m_.imports[index].module;
         if (module.starts_with("django.")) {
@@ -678,6 +734,8 @@ class Extractor {
           return r;
         }
       }
+    }
+    if (b == nullptr) {
       r.qualified = std::string(root);
       return r;
     }
@@ -987,6 +1045,13 @@ class Extractor {
   TSNode migration_class_{};
   TSNode migration_binding_{};
   uint32_t alias_depth_ = 0;
+  // While `operations = ...` is read: the operations known before it.
+  struct PreviousOperations {
+    std::vector<ir::Operation> operations;
+    std::vector<ir::UnresolvedOperations> unresolved;
+    bool used = false;
+  };
+  std::optional<PreviousOperations> previous_operations_;
 };
 
 }  // namespace
@@ -1007,13 +1072,16 @@ ir::Migration read_migration(PythonParser& parser, std::shared_ptr<const source:
   migration.app_label = std::move(app_label);
   migration.name = std::move(name);
   migration.source = source;
-  // Python refuses these before parsing, and so does godwit.
-  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+  // Python refuses these before parsing, and so does godwit; the earlier of the two is reported
+  // (a UTF-16 file is invalid UTF-8 at byte 0, before its first NUL).
+  const size_t nul = text.find('\0');
+  const size_t valid = source::valid_utf8_prefix(text);
+  if (nul != std::string_view::npos && nul < valid) {
     const auto at = static_cast<uint32_t>(nul);
     migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::NulByte, {at, at + 1}, {}, {}};
     return migration;
   }
-  if (const size_t valid = source::valid_utf8_prefix(text); valid != text.size() && !declares_non_utf8_encoding(text)) {
+  if (valid != text.size() && !declares_non_utf8_encoding(text)) {
     const auto at = static_cast<uint32_t>(valid);
     migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::InvalidUtf8, {at, at + 1}, {}, {}};
     return migration;
