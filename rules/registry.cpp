@@ -13,6 +13,7 @@ std::unique_ptr<rule::Rule> make_migration_class_missing();      // SY003
 std::unique_ptr<rule::Rule> make_multiple_leaf_nodes();          // GR001
 std::unique_ptr<rule::Rule> make_missing_dependency();           // GR002
 std::unique_ptr<rule::Rule> make_dependency_cycle();             // GR003
+std::unique_ptr<rule::Rule> make_before_deploy_depends_on_after_deploy();  // GR004
 std::unique_ptr<rule::Rule> make_auto_generated_name();          // NM001
 std::unique_ptr<rule::Rule> make_add_not_null_field();           // BC001
 std::unique_ptr<rule::Rule> make_remove_field();                 // BC002
@@ -29,6 +30,10 @@ std::unique_ptr<rule::Rule> make_runpython_model_import();       // RV004
 std::unique_ptr<rule::Rule> make_runpython_bad_signature();      // RV005
 std::unique_ptr<rule::Rule> make_noop_reverse_of_data_change();  // RV006
 std::unique_ptr<rule::Rule> make_irreversible_operation();       // RV007
+std::unique_ptr<rule::Rule> make_schema_and_data_in_one_migration();  // ZD007
+std::unique_ptr<rule::Rule> make_mixed_deploy_phases();          // ZD008
+std::unique_ptr<rule::Rule> make_phase_marker_mismatch();        // ZD009
+std::unique_ptr<rule::Rule> make_non_atomic_multiple_operations();  // ZD010
 
 namespace {
 
@@ -44,6 +49,7 @@ struct Registry {
              make_multiple_leaf_nodes,
              make_missing_dependency,
              make_dependency_cycle,
+             make_before_deploy_depends_on_after_deploy,
              make_auto_generated_name,
              make_add_not_null_field,
              make_remove_field,
@@ -60,6 +66,10 @@ struct Registry {
              make_runpython_bad_signature,
              make_noop_reverse_of_data_change,
              make_irreversible_operation,
+             make_schema_and_data_in_one_migration,
+             make_mixed_deploy_phases,
+             make_phase_marker_mismatch,
+             make_non_atomic_multiple_operations,
          }) {
       owned.push_back(make());
     }

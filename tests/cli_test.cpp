@@ -3,10 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/run_process.h"
+#include "analyzer/driver/subprocess.h"
 #include "tests/support/temp_dir.h"
 
-using godwit::test::run_process;
+using godwit::driver::run_process;
 using godwit::test::TempDir;
 
 namespace {

@@ -103,7 +103,7 @@ TEST_CASE("malformed inputs never crash the pipeline and yield at most SY001 or 
 
   godwit::config::Config config;
   config.root = dir.path();
-  const auto analysis = godwit::driver::analyze(godwit::driver::AnalysisOptions{{"."}, 2}, config, dir.path());
+  const auto analysis = godwit::driver::analyze(godwit::driver::AnalysisOptions{.paths = {"."}, .threads = 2}, config, dir.path());
   CHECK(analysis.config_errors.empty());
   CHECK(analysis.errors.empty());
 

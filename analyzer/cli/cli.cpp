@@ -183,6 +183,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->check(CLI::IsMember({"postgresql", "mysql", "sqlite", "oracle", "mssql"}));
   check->add_option("--django-version", django_version, "Django version of the project (default: 5.2)");
   check->add_option("--threads", options.threads, "Threads for parsing (default: one per core)");
+  check->add_option("--diff-base", options.diff_base,
+                    "Report only migrations added or changed since this git ref (the release); tables created in "
+                    "the release count as new");
   check->add_option("--color", color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
 
   // rule, rules

@@ -26,7 +26,11 @@ bool use_color(ColorMode mode, std::ostream& out) {
 int run_check(const CheckOptions& options, const config::Config& config, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
-  Analysis analysis = analyze(AnalysisOptions{options.paths, options.threads}, config, cwd);
+  AnalysisOptions analysis_options;
+  analysis_options.paths = options.paths;
+  analysis_options.threads = options.threads;
+  analysis_options.diff_base = options.diff_base;
+  Analysis analysis = analyze(analysis_options, config, cwd);
   for (const auto& e : analysis.config_errors) err << "godwit: error: " << e << "\n";
   if (!analysis.config_errors.empty()) return kExitError;
   for (const auto& e : analysis.errors) err << "godwit: error: " << e.path << ": " << e.message << "\n";

@@ -20,6 +20,7 @@ struct CheckOptions {
   bool exit_zero = false;
   unsigned threads = 0;
   ColorMode color = ColorMode::Auto;
+  std::string diff_base;  // --diff-base REF
 };
 
 // Exit codes, as documented.

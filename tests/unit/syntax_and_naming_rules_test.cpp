@@ -18,7 +18,7 @@ std::vector<Diagnostic> check(const TempDir& dir, const std::string& select) {
   godwit::config::Config config;
   config.root = dir.path();
   config.select = {select};
-  auto analysis = godwit::driver::analyze(godwit::driver::AnalysisOptions{{"."}, 1}, config, dir.path());
+  auto analysis = godwit::driver::analyze(godwit::driver::AnalysisOptions{.paths = {"."}, .threads = 1}, config, dir.path());
   REQUIRE(analysis.errors.empty());
   REQUIRE(analysis.config_errors.empty());
   return std::move(analysis.diagnostics);
