@@ -171,3 +171,58 @@ class Migration(migrations.Migration):
   CHECK(graph["leaves"][0][1] == "0002_order_note");
   CHECK(graph["plan"].size() == 2);
 }
+
+TEST_CASE("--diff-base reports only the release, and tables created in it are new", "[cli]") {
+  TempDir dir;
+  const std::string cwd = dir.path().string();
+  auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "git");
+    const auto r = run_process(args, cwd, {}, {"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
+                                               "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid"});
+    REQUIRE(r.exit_code == 0);
+  };
+  git({"init", "-q", "-b", "main"});
+  dir.write("shop/migrations/0001_initial.py", kInitial);
+  // Already shipped: an irreversible data migration that the release must not be blamed for.
+  dir.write("shop/migrations/0002_backfill.py", std::string(kUnsafe));
+  git({"add", "."});
+  git({"commit", "-q", "-m", "release 1"});
+  // The release: a new table, and a NOT NULL column added to it in a later migration.
+  dir.write("shop/migrations/0003_refund.py", R"py(from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0002_backfill")]
+    operations = [
+        migrations.CreateModel("Refund", [("id", models.BigAutoField(primary_key=True, serialize=False))]),
+    ]
+)py");
+  dir.write("shop/migrations/0004_refund_amount.py", R"py(from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0003_refund")]
+    operations = [
+        migrations.AddField("refund", "amount", models.IntegerField(default=0)),
+        migrations.AddField("order", "currency", models.CharField(max_length=3, default="EUR")),
+    ]
+)py");
+  auto r = run_process({GODWIT_BINARY, "check", "--diff-base", "main", "--format", "concise"}, cwd);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("0002_backfill") == std::string::npos);
+  CHECK(r.out.find("shop/migrations/0004_refund_amount.py:8:9: BC001") != std::string::npos);
+  CHECK(r.out.find("shop_refund") == std::string::npos);  // the release's own table is new
+  // Without a base, the new table is only new within its own migration.
+  r = run_process({GODWIT_BINARY, "check", "--format", "concise", "--select", "BC001"}, cwd);
+  CHECK(r.out.find("0004_refund_amount.py:7:9: BC001") != std::string::npos);
+  CHECK(r.out.find("shop_refund") != std::string::npos);
+
+  r = run_process({GODWIT_BINARY, "check", "--diff-base", "no-such-branch"}, cwd);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--diff-base no-such-branch: no such commit") != std::string::npos);
+
+  TempDir elsewhere;
+  r = run_process({GODWIT_BINARY, "check", "--diff-base", "main"}, elsewhere.path().string());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--diff-base needs a git repository") != std::string::npos);
+}
