@@ -282,7 +282,8 @@ namespace {
 // pushed last). `state` is shared across calls so that a node already planned is skipped with
 // its (already planned) ancestors: that equals Django's "if migration not in plan".
 template <typename Graph>
-void plan_from(const Graph& g, NodeId start, std::vector<uint8_t>& state, std::vector<NodeId>& plan) {
+void plan_from(const Graph& g, NodeId start, std::vector<uint8_t>& state, std::vector<NodeId>& plan,
+               bool forwards = true) {
   std::vector<std::pair<NodeId, bool>> stack{{start, false}};
   while (!stack.empty()) {
     const auto [id, processed] = stack.back();
@@ -296,7 +297,7 @@ void plan_from(const Graph& g, NodeId start, std::vector<uint8_t>& state, std::v
     if (state[id] == 1) continue;  // a cycle: Django refuses it; plan each node once
     state[id] = 1;
     stack.emplace_back(id, true);
-    for (const NodeId p : g.node(id).parents) {
+    for (const NodeId p : forwards ? g.node(id).parents : g.node(id).children) {
       if (!g.node(p).removed) stack.emplace_back(p, false);
     }
   }
@@ -309,6 +310,28 @@ std::vector<NodeId> MigrationGraph::forwards_plan(NodeId target) const {
   std::vector<NodeId> plan;
   plan_from(*this, target, state, plan);
   return plan;
+}
+
+std::vector<NodeId> MigrationGraph::backwards_plan(NodeId target) const {
+  std::vector<uint8_t> state(nodes_.size(), 0);
+  std::vector<NodeId> plan;
+  plan_from(*this, target, state, plan, false);
+  return plan;
+}
+
+std::vector<NodeId> MigrationGraph::roots(std::string_view app) const {
+  std::vector<NodeId> out;
+  const auto it = app_nodes_.find(std::string(app));
+  if (it == app_nodes_.end()) return out;
+  for (const NodeId id : it->second) {
+    const Node& n = nodes_[id];
+    if (n.removed || n.migration == nullptr) continue;
+    const bool root = std::none_of(n.parents.begin(), n.parents.end(),
+                                   [&](NodeId p) { return nodes_[p].app == n.app && !nodes_[p].removed; });
+    if (root) out.push_back(id);
+  }
+  std::sort(out.begin(), out.end(), [this](NodeId a, NodeId b) { return key_less(a, b); });
+  return out;
 }
 
 void MigrationGraph::compute_plan() {

@@ -92,6 +92,11 @@ class MigrationGraph {
   // Django's forwards_plan: the node's ancestors and itself, in the order they are applied.
   [[nodiscard]] std::vector<NodeId> forwards_plan(NodeId target) const;
 
+  // Django's backwards_plan: the node's dependents and itself, in the order they are unapplied.
+  [[nodiscard]] std::vector<NodeId> backwards_plan(NodeId target) const;
+  // Live nodes of an app with no parent in the same app, sorted (Django's root_nodes(app)).
+  [[nodiscard]] std::vector<NodeId> roots(std::string_view app) const;
+
   // The live ancestors of a node (everything it depends on, transitively), excluding itself.
   [[nodiscard]] std::vector<NodeId> ancestors(NodeId id) const;
 
