@@ -29,6 +29,12 @@ std::unique_ptr<rule::Rule> make_runpython_model_import();       // RV004
 std::unique_ptr<rule::Rule> make_runpython_bad_signature();      // RV005
 std::unique_ptr<rule::Rule> make_noop_reverse_of_data_change();  // RV006
 std::unique_ptr<rule::Rule> make_irreversible_operation();       // RV007
+std::unique_ptr<rule::Rule> make_add_index_non_concurrently();   // ZD001
+std::unique_ptr<rule::Rule> make_concurrent_index_in_atomic_migration();  // ZD002
+std::unique_ptr<rule::Rule> make_add_foreign_key_validated();    // ZD003
+std::unique_ptr<rule::Rule> make_add_unique_non_concurrently();  // ZD004
+std::unique_ptr<rule::Rule> make_add_check_constraint_validated();  // ZD005
+std::unique_ptr<rule::Rule> make_remove_index_non_concurrently();  // ZD011
 
 namespace {
 
@@ -60,6 +66,12 @@ struct Registry {
              make_runpython_bad_signature,
              make_noop_reverse_of_data_change,
              make_irreversible_operation,
+             make_add_index_non_concurrently,
+             make_concurrent_index_in_atomic_migration,
+             make_add_foreign_key_validated,
+             make_add_unique_non_concurrently,
+             make_add_check_constraint_validated,
+             make_remove_index_non_concurrently,
          }) {
       owned.push_back(make());
     }
