@@ -34,7 +34,9 @@ std::unique_ptr<rule::Rule> make_concurrent_index_in_atomic_migration();  // ZD0
 std::unique_ptr<rule::Rule> make_add_foreign_key_validated();    // ZD003
 std::unique_ptr<rule::Rule> make_add_unique_non_concurrently();  // ZD004
 std::unique_ptr<rule::Rule> make_add_check_constraint_validated();  // ZD005
+std::unique_ptr<rule::Rule> make_callable_default_single_value();  // ZD006
 std::unique_ptr<rule::Rule> make_remove_index_non_concurrently();  // ZD011
+std::unique_ptr<rule::Rule> make_table_rewrite_default();        // ZD012
 
 namespace {
 
@@ -71,7 +73,9 @@ struct Registry {
              make_add_foreign_key_validated,
              make_add_unique_non_concurrently,
              make_add_check_constraint_validated,
+             make_callable_default_single_value,
              make_remove_index_non_concurrently,
+             make_table_rewrite_default,
          }) {
       owned.push_back(make());
     }
