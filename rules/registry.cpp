@@ -37,6 +37,7 @@ std::unique_ptr<rule::Rule> make_add_check_constraint_validated();  // ZD005
 std::unique_ptr<rule::Rule> make_callable_default_single_value();  // ZD006
 std::unique_ptr<rule::Rule> make_remove_index_non_concurrently();  // ZD011
 std::unique_ptr<rule::Rule> make_table_rewrite_default();        // ZD012
+std::unique_ptr<rule::Rule> make_runsql_needs_review();          // ZD013
 
 namespace {
 
@@ -76,6 +77,7 @@ struct Registry {
              make_callable_default_single_value,
              make_remove_index_non_concurrently,
              make_table_rewrite_default,
+             make_runsql_needs_review,
          }) {
       owned.push_back(make());
     }
