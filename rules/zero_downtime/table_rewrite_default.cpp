@@ -25,8 +25,9 @@ row by row: a `db_default` that calls a volatile function (`RandomUUID()`, `Rand
 `uuid_generate_v4()`, `nextval()`, …), or a stored `GeneratedField` (`db_persist=True`).
 
 ## Why is this bad?
-PostgreSQL adds a column with a non-volatile default without touching the rows: it evaluates the
-default once and stores it in the catalog. A volatile default must give every row its own value,
+Since version 11, PostgreSQL adds a column with a non-volatile default without touching the rows:
+it evaluates the default once and stores it in the catalog (`db_default` needs Django 5.0, which
+needs PostgreSQL 12 or later). A volatile default must give every row its own value,
 and a stored generated column must be computed for every row, so `ADD COLUMN` rewrites the whole
 table and its indexes under an ACCESS EXCLUSIVE lock: no query can read or write the table until
 the rewrite is over.
