@@ -30,10 +30,19 @@ std::unique_ptr<rule::Rule> make_runpython_model_import();       // RV004
 std::unique_ptr<rule::Rule> make_runpython_bad_signature();      // RV005
 std::unique_ptr<rule::Rule> make_noop_reverse_of_data_change();  // RV006
 std::unique_ptr<rule::Rule> make_irreversible_operation();       // RV007
+std::unique_ptr<rule::Rule> make_add_index_non_concurrently();   // ZD001
+std::unique_ptr<rule::Rule> make_concurrent_index_in_atomic_migration();  // ZD002
+std::unique_ptr<rule::Rule> make_add_foreign_key_validated();    // ZD003
+std::unique_ptr<rule::Rule> make_add_unique_non_concurrently();  // ZD004
+std::unique_ptr<rule::Rule> make_add_check_constraint_validated();  // ZD005
+std::unique_ptr<rule::Rule> make_callable_default_single_value();  // ZD006
 std::unique_ptr<rule::Rule> make_schema_and_data_in_one_migration();  // ZD007
 std::unique_ptr<rule::Rule> make_mixed_deploy_phases();          // ZD008
 std::unique_ptr<rule::Rule> make_phase_marker_mismatch();        // ZD009
 std::unique_ptr<rule::Rule> make_non_atomic_multiple_operations();  // ZD010
+std::unique_ptr<rule::Rule> make_remove_index_non_concurrently();  // ZD011
+std::unique_ptr<rule::Rule> make_table_rewrite_default();        // ZD012
+std::unique_ptr<rule::Rule> make_runsql_needs_review();          // ZD013
 
 namespace {
 
@@ -66,10 +75,19 @@ struct Registry {
              make_runpython_bad_signature,
              make_noop_reverse_of_data_change,
              make_irreversible_operation,
+             make_add_index_non_concurrently,
+             make_concurrent_index_in_atomic_migration,
+             make_add_foreign_key_validated,
+             make_add_unique_non_concurrently,
+             make_add_check_constraint_validated,
+             make_callable_default_single_value,
              make_schema_and_data_in_one_migration,
              make_mixed_deploy_phases,
              make_phase_marker_mismatch,
              make_non_atomic_multiple_operations,
+             make_remove_index_non_concurrently,
+             make_table_rewrite_default,
+             make_runsql_needs_review,
          }) {
       owned.push_back(make());
     }

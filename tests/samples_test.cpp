@@ -33,6 +33,29 @@ std::string describe(const Row& r) {
   return r.path + ":" + std::to_string(r.line) + ":" + std::to_string(r.column) + " " + r.code;
 }
 
+// Whether a `# godwit: ignore[...]` comment on the finding's first line or the line above names
+// its rule. Suppressions are not applied until they land together with SP001; until then such a
+// finding is one EXPECTED.md leaves out on purpose (catalog 0008 shows a used suppression).
+bool named_by_suppression_comment(const godwit::diagnostics::Diagnostic& d) {
+  static const std::regex kIgnore(R"re(#\s*godwit:\s*ignore\[([^\]]*)\])re");
+  const auto& file = *d.file;
+  const uint32_t line0 = file.lines().line_of(d.range.begin);
+  for (const uint32_t line : {line0, line0 - 1}) {
+    if (line >= file.lines().line_count()) continue;  // also the line above the first one
+    const std::string text(file.line_text(line));
+    std::smatch m;
+    if (!std::regex_search(text, m, kIgnore)) continue;
+    std::stringstream names(m[1].str());
+    std::string name;
+    while (std::getline(names, name, ',')) {
+      name.erase(0, name.find_first_not_of(' '));
+      name.erase(name.find_last_not_of(' ') + 1);
+      if (name == d.code.str() || name == d.name) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("godwit check samples/ reports exactly what samples/EXPECTED.md lists", "[samples]") {
@@ -63,10 +86,12 @@ TEST_CASE("godwit check samples/ reports exactly what samples/EXPECTED.md lists"
   REQUIRE(analysis.errors.empty());
   REQUIRE(analysis.config_errors.empty());
 
+  const bool suppressions_applied = godwit::rule::find_rule(rules, "SP001") != nullptr;
   std::set<Row> reported;
   for (const auto& d : analysis.diagnostics) {
     const auto at = d.file->position(d.range.begin);
     const Row row{d.path(), at.line, at.column, d.code.str()};
+    if (!suppressions_applied && !expected.contains(row) && named_by_suppression_comment(d)) continue;
     INFO(godwit::test::describe(d));
     CHECK(expected.contains(row));
     reported.insert(row);
