@@ -4,10 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "analyzer/driver/analysis.h"
 #include "analyzer/driver/check.h"
+#include "analyzer/driver/project_loader.h"
+#include "analyzer/plan/deploy_plan.h"
+#include "analyzer/report/plan_report.h"
 #include "analyzer/report/state_report.h"
 #include "analyzer/rule/rule_selection.h"
 #include "rules/registry.h"
@@ -132,6 +136,55 @@ int inspect(bool state_command, const std::vector<std::string>& positional, cons
   return driver::kExitClean;
 }
 
+// `godwit plan`: the release's deploy plan and rollback.
+int plan_command(const std::vector<std::string>& paths, const std::string& diff_base, const std::string& applied_file,
+                 const std::string& format, const config::Config& config, std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  const auto cwd = std::filesystem::current_path(ec);
+  driver::AnalysisOptions options;
+  for (const auto& p : paths) options.paths.emplace_back(p);
+  options.diff_base = diff_base;
+  report::PlanHeader header;
+  std::set<std::string> applied;
+  if (!diff_base.empty()) {
+    header.scope = "new since " + diff_base;
+  } else if (!applied_file.empty()) {
+    std::string text;
+    std::string error;
+    if (!driver::read_file(applied_file, text, error) || !plan::parse_applied(text, applied, error)) {
+      err << "godwit: error: --applied " << applied_file << ": " << error << "\n";
+      return driver::kExitError;
+    }
+    header.scope = "not yet applied according to " + applied_file;
+  } else {
+    header.scope = "every migration (give --diff-base REF or --applied FILE for a release)";
+  }
+  // Without a base, the release is what production does not have yet: name it so that tables
+  // created in it count as new.
+  if (diff_base.empty()) {
+    driver::LoadedProject loaded = driver::load(options, config, cwd);
+    for (const auto& f : loaded.project.files) {
+      const std::string key = f.migration.app_label + "." + f.migration.name;
+      if (f.migration.has_migration_class && !applied.contains(key)) options.release.push_back(key);
+    }
+  }
+  driver::Analysis analysis = driver::analyze(options, config, cwd);
+  for (const auto& e : analysis.config_errors) err << "godwit: error: " << e << "\n";
+  if (!analysis.config_errors.empty()) return driver::kExitError;
+  for (const auto& e : analysis.errors) err << "godwit: error: " << e.path << ": " << e.message << "\n";
+  std::set<const ir::Migration*> release;
+  for (const auto& f : analysis.project.files) {
+    if (f.in_release) release.insert(&f.migration);
+  }
+  const plan::DeployPlan deploy = plan::make_plan(analysis.graph, analysis.phases, release, config);
+  if (format == "json") {
+    report::write_plan_json(out, deploy, header);
+  } else {
+    report::write_plan_text(out, deploy, header, false);
+  }
+  return analysis.errors.empty() ? driver::kExitClean : driver::kExitError;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -209,7 +262,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   std::vector<std::string> graph_paths;
   graph_cmd->add_option("paths", graph_paths, "Files or directories (default: .)");
   graph_cmd->add_option("--format", inspect_format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  for (CLI::App* sub : {state_cmd, graph_cmd}) {
+  CLI::App* plan_cmd = app.add_subcommand(
+      "plan", "Print the deploy plan of a release: before and after the code deploy, the rollback, multi-step work");
+  std::vector<std::string> plan_paths;
+  std::string plan_base;
+  std::string applied_file;
+  plan_cmd->add_option("paths", plan_paths, "Files or directories (default: .)");
+  plan_cmd->add_option("--diff-base", plan_base, "The release is what changed since this git ref");
+  plan_cmd->add_option("--applied", applied_file,
+                       "Output of `manage.py showmigrations --plan` (or --list) from production: the release is "
+                       "what it lacks");
+  plan_cmd->add_option("--format", inspect_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  for (CLI::App* sub : {state_cmd, graph_cmd, plan_cmd}) {
     sub->add_option("--migrations-dir", migrations_dirs, "Name of migrations folders (repeatable)");
   }
 
@@ -244,6 +308,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (!migrations_dirs.empty()) config.migrations_dirs = migrations_dirs;
   if (state_cmd->parsed()) return inspect(true, state_args, at, inspect_format, config, out, err);
   if (graph_cmd->parsed()) return inspect(false, graph_paths, "", inspect_format, config, out, err);
+  if (plan_cmd->parsed()) return plan_command(plan_paths, plan_base, applied_file, inspect_format, config, out, err);
   for (const std::string& p : paths) options.paths.emplace_back(p);
   options.format = *report::format_from_string(format);
   options.color = color == "always" ? driver::ColorMode::Always

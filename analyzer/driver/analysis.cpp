@@ -104,6 +104,7 @@ Analysis analyze(const AnalysisOptions& options, const config::Config& config, c
   engine::Engine::Result result = engine.run(analysis.project);
   analysis.diagnostics = std::move(result.diagnostics);
   analysis.phases = std::move(result.phases);
+  analysis.graph = std::move(result.graph);
   return analysis;
 }
 

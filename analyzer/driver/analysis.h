@@ -9,6 +9,7 @@
 #include "analyzer/diagnostics/diagnostic.h"
 #include "analyzer/discovery/discovery.h"
 #include "analyzer/engine/project.h"
+#include "analyzer/graph/migration_graph.h"
 #include "analyzer/phase/phase.h"
 
 namespace godwit::driver {
@@ -28,6 +29,7 @@ struct Analysis {
   engine::Project project;
   std::vector<diagnostics::Diagnostic> diagnostics;  // in output order
   std::unordered_map<const ir::Migration*, phase::MigrationPhases> phases;
+  graph::MigrationGraph graph;
   std::vector<discovery::DiscoveryError> errors;     // unreadable paths (exit code 2)
   std::vector<std::string> config_errors;            // selectors naming no rule, git errors (exit code 2)
 };

@@ -106,7 +106,8 @@ Engine::Result Engine::run(const Project& project) const {
     if (file.in_release) release.push_back(&file.migration);
   }
   std::sort(release.begin(), release.end());
-  const graph::MigrationGraph graph = graph::MigrationGraph::build(all, config_);
+  result.graph = graph::MigrationGraph::build(all, config_);
+  const graph::MigrationGraph& graph = result.graph;
   const rule::Analysis analysis{config_, graph, release, result.phases};
 
   // Replay the plan; rules see the state before each operation.

@@ -25,6 +25,7 @@ class Engine {
   Engine(std::span<const rule::Rule* const> rules, const config::Config& config, std::vector<std::string>& errors);
 
   struct Result {
+    graph::MigrationGraph graph;
     std::vector<diagnostics::Diagnostic> diagnostics;
     // The inferred phases of every migration replayed (graph nodes not replaced by a squash).
     std::unordered_map<const ir::Migration*, phase::MigrationPhases> phases;

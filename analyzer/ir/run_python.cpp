@@ -81,4 +81,108 @@ std::vector<const Operation*> run_python_operations(const Migration& migration) 
   return out;
 }
 
+namespace {
+
+std::string plural(size_t n, std::string_view word) {
+  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+// 'a', 'a' and 'b', 'a', 'b', and 'c': as CPython lists missing arguments.
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += names.size() == 2 ? " and " : (i + 1 == names.size() ? ", and " : ", ");
+    out += "'" + names[i] + "'";
+  }
+  return out;
+}
+
+}  // namespace
+
+bool positional_kind(ParameterKind kind) {
+  return kind == ParameterKind::PositionalOnly || kind == ParameterKind::PositionalOrKeyword;
+}
+
+// Binds `positional` positional arguments and the `keywords` to `parameters` as Python does.
+std::optional<CallError> bind_call(std::span<const Parameter> parameters, size_t positional,
+                              std::span<const std::string> keywords) {
+  std::vector<size_t> slots;  // indices of the parameters positional arguments fill, in order
+  bool var_positional = false;
+  bool var_keyword = false;
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    if (positional_kind(parameters[i].kind)) slots.push_back(i);
+    var_positional = var_positional || parameters[i].kind == ParameterKind::VarPositional;
+    var_keyword = var_keyword || parameters[i].kind == ParameterKind::VarKeyword;
+  }
+  std::vector<bool> filled(parameters.size(), false);
+  for (size_t i = 0; i < std::min(positional, slots.size()); ++i) filled[slots[i]] = true;
+
+  for (const std::string& keyword : keywords) {
+    const auto it = std::find_if(parameters.begin(), parameters.end(), [&](const Parameter& p) {
+      return p.name == keyword && p.kind != ParameterKind::VarPositional && p.kind != ParameterKind::VarKeyword;
+    });
+    if (it == parameters.end() || it->kind == ParameterKind::PositionalOnly) {
+      if (var_keyword) continue;  // collected by **kwargs
+      const auto kind =
+          it == parameters.end() ? CallError::Kind::UnexpectedKeyword : CallError::Kind::PositionalOnlyKeyword;
+      return CallError{kind, {keyword}};
+    }
+    const auto index = static_cast<size_t>(it - parameters.begin());
+    if (filled[index]) return CallError{CallError::Kind::MultipleValues, {keyword}};
+    filled[index] = true;
+  }
+
+  if (positional > slots.size() && !var_positional) {
+    const auto required =
+        std::count_if(slots.begin(), slots.end(), [&](size_t i) { return !parameters[i].has_default; });
+    return CallError{CallError::Kind::TooManyPositional, {}, static_cast<size_t>(required), slots.size(), positional};
+  }
+  CallError missing{CallError::Kind::MissingPositional, {}};
+  for (const size_t i : slots) {
+    if (!filled[i] && !parameters[i].has_default) missing.names.push_back(parameters[i].name);
+  }
+  if (!missing.names.empty()) return missing;
+  missing.kind = CallError::Kind::MissingKeywordOnly;
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    if (parameters[i].kind == ParameterKind::KeywordOnly && !filled[i] && !parameters[i].has_default) {
+      missing.names.push_back(parameters[i].name);
+    }
+  }
+  if (!missing.names.empty()) return missing;
+  return std::nullopt;
+}
+
+std::string CallError::message(std::string_view function) const {
+  const CallError& error = *this;
+  const std::string callee = std::string(function) + "()";
+  switch (error.kind) {
+    case CallError::Kind::UnexpectedKeyword:
+      return callee + " got an unexpected keyword argument '" + error.names[0] + "'";
+    case CallError::Kind::PositionalOnlyKeyword:
+      return callee + " got some positional-only arguments passed as keyword arguments: '" + error.names[0] + "'";
+    case CallError::Kind::MultipleValues: return callee + " got multiple values for argument '" + error.names[0] + "'";
+    case CallError::Kind::TooManyPositional: {
+      const std::string takes =
+          error.takes_min == error.takes_max
+              ? plural(error.takes_max, "positional argument")
+              : "from " + std::to_string(error.takes_min) + " to " + plural(error.takes_max, "positional argument");
+      return callee + " takes " + takes + " but " + std::to_string(error.given) + " were given";
+    }
+    case CallError::Kind::MissingPositional:
+      return callee + " missing " + plural(error.names.size(), "required positional argument") + ": " +
+             quoted_list(error.names);
+    case CallError::Kind::MissingKeywordOnly:
+      return callee + " missing " + plural(error.names.size(), "required keyword-only argument") + ": " +
+             quoted_list(error.names);
+  }
+  return callee;
+}
+
+
+std::optional<CallError> run_python_call_error(const RunPythonTarget& target) {
+  if (target.function == nullptr || target.bound_unknown) return std::nullopt;
+  constexpr size_t kRunPythonArguments = 2;  // (apps, schema_editor)
+  return bind_call(target.function->parameters, target.bound_positional + kRunPythonArguments, target.bound_keywords);
+}
+
 }  // namespace godwit::ir

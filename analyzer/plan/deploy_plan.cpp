@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "analyzer/ir/reversibility.h"
+#include "analyzer/ir/run_python.h"
 
 namespace godwit::plan {
 
@@ -53,9 +54,15 @@ PlannedMigration classify(const ir::Migration& m, const phase::MigrationPhases* 
   return {&m, "not analyzed"};
 }
 
+// What unapplying the migration does, and the error Django stops with, if any. Django first
+// refuses an operation whose `reversible` is False (IrreversibleError, before anything runs),
+// then reverses the operations last to first: a reverse function that cannot be called raises
+// TypeError, an irreversible operation inside SeparateDatabaseAndState NotImplementedError.
 void describe_unapply(const ir::Migration& m, RollbackStep::Unapply& u, std::string& error) {
   const auto line_of = [&](source::TextRange r) { return m.file().position(r.begin).line; };
   u.reversible = ir::reversibility(m);
+  std::string irreversible;     // phase 1
+  std::string reverse_failure;  // phase 2: the last operation's failure comes first
   auto note_blocker = [&](const ir::Operation& op, const std::string& why) {
     u.blockers.push_back({&m, op.range(), why + " (line " + std::to_string(line_of(op.range())) + ")"});
   };
@@ -65,15 +72,25 @@ void describe_unapply(const ir::Migration& m, RollbackStep::Unapply& u, std::str
     if (reversible == ir::Tri::No) {
       if (op.kind() == ir::OperationKind::SeparateDatabaseAndState) {
         note_blocker(op, "SeparateDatabaseAndState with an irreversible database operation");
-        if (error.empty()) error = "NotImplementedError";
+        reverse_failure = "NotImplementedError";
       } else {
         note_blocker(op, op.kind() == ir::OperationKind::RunPython ? "RunPython without reverse_code"
                          : op.kind() == ir::OperationKind::RunSQL  ? "RunSQL without reverse_sql"
                                                                    : name + " declared irreversible");
-        error = "IrreversibleError";
+        irreversible = "IrreversibleError";
       }
     } else if (reversible == ir::Tri::Unknown) {
       note_blocker(op, name + ": reversibility unknown");
+    } else if (op.kind() == ir::OperationKind::RunPython) {
+      const ir::Value* reverse = op.arg(ir::Param::reverse_code).value;
+      const auto target = reverse != nullptr ? ir::run_python_target(m, *reverse) : std::nullopt;
+      if (target && !target->function->decorated) {
+        if (const auto call_error = ir::run_python_call_error(*target)) {
+          note_blocker(op, "its reverse function raises `TypeError: " + call_error->message(target->function->name) + "`");
+          reverse_failure = "TypeError";
+          u.reversible = ir::Tri::No;
+        }
+      }
     }
     const std::string model = op.model_key();
     switch (op.kind()) {
@@ -95,8 +112,8 @@ void describe_unapply(const ir::Migration& m, RollbackStep::Unapply& u, std::str
         u.losses.push_back({&m, op.range(), "re-creates table " + ticked(model) + " empty"});
         break;
       case ir::OperationKind::RunPython: {
-        const ir::Argument reverse = op.arg(ir::Param::reverse_code);
-        if (reverse.value != nullptr && reverse.value->names("RunPython.noop")) {
+        const ir::Value* reverse = op.arg(ir::Param::reverse_code).value;
+        if (reverse != nullptr && ir::is_run_python_noop(*reverse)) {
           u.losses.push_back({&m, op.range(), "RunPython.noop: the data it changed stays changed"});
         }
         break;
@@ -105,6 +122,7 @@ void describe_unapply(const ir::Migration& m, RollbackStep::Unapply& u, std::str
         break;
     }
   }
+  error = !irreversible.empty() ? irreversible : reverse_failure;
 }
 
 std::string recipe_key(const phase::OperationPhase& op) { return op.operation ? std::string(op.operation->display_name()) : ""; }
@@ -168,7 +186,8 @@ DeployPlan make_plan(const graph::MigrationGraph& graph,
         const ir::Migration* dep = graph.node(a).migration;
         if (held.contains(dep)) {
           after = true;
-          planned.reason = "depends on " + ticked(key(*dep)) + ", which waits for the deploy (" + planned.reason + ")";
+          planned.reason = "depends on " + ticked(key(*dep)) + ", which waits for the deploy" +
+                           (m->safe ? " (although " + planned.reason + ": see GR004)" : "");
           break;
         }
       }

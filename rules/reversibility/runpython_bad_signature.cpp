@@ -106,115 +106,6 @@ class Migration(migrations.Migration):
 constexpr size_t kRunPythonArguments = 2;
 
 // Why a call does not bind, in the order CPython checks.
-struct BindError {
-  enum class Kind : uint8_t {
-    UnexpectedKeyword,      // a keyword no parameter takes, and no **kwargs
-    PositionalOnlyKeyword,  // a keyword naming a positional-only parameter, and no **kwargs
-    MultipleValues,         // a keyword for a parameter a positional argument already filled
-    TooManyPositional,      // more positional arguments than parameters, and no *args
-    MissingPositional,      // required positional parameters left unfilled
-    MissingKeywordOnly,     // required keyword-only parameters left unfilled
-  };
-  Kind kind;
-  std::vector<std::string> names;  // the parameters (or keywords) concerned
-  size_t takes_min = 0;            // TooManyPositional: positional parameters without a default
-  size_t takes_max = 0;            //                    and in all
-  size_t given = 0;                //                    and the positional arguments given
-};
-
-bool positional_kind(ir::ParameterKind kind) {
-  return kind == ir::ParameterKind::PositionalOnly || kind == ir::ParameterKind::PositionalOrKeyword;
-}
-
-// Binds `positional` positional arguments and the `keywords` to `parameters` as Python does.
-std::optional<BindError> bind_call(std::span<const ir::Parameter> parameters, size_t positional,
-                              std::span<const std::string> keywords) {
-  std::vector<size_t> slots;  // indices of the parameters positional arguments fill, in order
-  bool var_positional = false;
-  bool var_keyword = false;
-  for (size_t i = 0; i < parameters.size(); ++i) {
-    if (positional_kind(parameters[i].kind)) slots.push_back(i);
-    var_positional = var_positional || parameters[i].kind == ir::ParameterKind::VarPositional;
-    var_keyword = var_keyword || parameters[i].kind == ir::ParameterKind::VarKeyword;
-  }
-  std::vector<bool> filled(parameters.size(), false);
-  for (size_t i = 0; i < std::min(positional, slots.size()); ++i) filled[slots[i]] = true;
-
-  for (const std::string& keyword : keywords) {
-    const auto it = std::find_if(parameters.begin(), parameters.end(), [&](const ir::Parameter& p) {
-      return p.name == keyword && p.kind != ir::ParameterKind::VarPositional && p.kind != ir::ParameterKind::VarKeyword;
-    });
-    if (it == parameters.end() || it->kind == ir::ParameterKind::PositionalOnly) {
-      if (var_keyword) continue;  // collected by **kwargs
-      const auto kind =
-          it == parameters.end() ? BindError::Kind::UnexpectedKeyword : BindError::Kind::PositionalOnlyKeyword;
-      return BindError{kind, {keyword}};
-    }
-    const auto index = static_cast<size_t>(it - parameters.begin());
-    if (filled[index]) return BindError{BindError::Kind::MultipleValues, {keyword}};
-    filled[index] = true;
-  }
-
-  if (positional > slots.size() && !var_positional) {
-    const auto required =
-        std::count_if(slots.begin(), slots.end(), [&](size_t i) { return !parameters[i].has_default; });
-    return BindError{BindError::Kind::TooManyPositional, {}, static_cast<size_t>(required), slots.size(), positional};
-  }
-  BindError missing{BindError::Kind::MissingPositional, {}};
-  for (const size_t i : slots) {
-    if (!filled[i] && !parameters[i].has_default) missing.names.push_back(parameters[i].name);
-  }
-  if (!missing.names.empty()) return missing;
-  missing.kind = BindError::Kind::MissingKeywordOnly;
-  for (size_t i = 0; i < parameters.size(); ++i) {
-    if (parameters[i].kind == ir::ParameterKind::KeywordOnly && !filled[i] && !parameters[i].has_default) {
-      missing.names.push_back(parameters[i].name);
-    }
-  }
-  if (!missing.names.empty()) return missing;
-  return std::nullopt;
-}
-
-std::string plural(size_t n, std::string_view word) {
-  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
-
-// 'a', 'a' and 'b', 'a', 'b', and 'c': as CPython lists missing arguments.
-std::string quoted_list(const std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += names.size() == 2 ? " and " : (i + 1 == names.size() ? ", and " : ", ");
-    out += "'" + names[i] + "'";
-  }
-  return out;
-}
-
-// The TypeError CPython raises, e.g. `backfill() missing 1 required positional argument: 'x'`.
-std::string type_error(std::string_view function, const BindError& error) {
-  const std::string callee = std::string(function) + "()";
-  switch (error.kind) {
-    case BindError::Kind::UnexpectedKeyword:
-      return callee + " got an unexpected keyword argument '" + error.names[0] + "'";
-    case BindError::Kind::PositionalOnlyKeyword:
-      return callee + " got some positional-only arguments passed as keyword arguments: '" + error.names[0] + "'";
-    case BindError::Kind::MultipleValues: return callee + " got multiple values for argument '" + error.names[0] + "'";
-    case BindError::Kind::TooManyPositional: {
-      const std::string takes =
-          error.takes_min == error.takes_max
-              ? plural(error.takes_max, "positional argument")
-              : "from " + std::to_string(error.takes_min) + " to " + plural(error.takes_max, "positional argument");
-      return callee + " takes " + takes + " but " + std::to_string(error.given) + " were given";
-    }
-    case BindError::Kind::MissingPositional:
-      return callee + " missing " + plural(error.names.size(), "required positional argument") + ": " +
-             quoted_list(error.names);
-    case BindError::Kind::MissingKeywordOnly:
-      return callee + " missing " + plural(error.names.size(), "required keyword-only argument") + ": " +
-             quoted_list(error.names);
-  }
-  return callee;
-}
-
 // The first parameter after the two RunPython fills: what a partial may bind by keyword.
 std::optional<std::string> parameter_after_run_python_arguments(const ir::FunctionInfo& function) {
   size_t positional = 0;
@@ -226,32 +117,32 @@ std::optional<std::string> parameter_after_run_python_arguments(const ir::Functi
 }
 
 // The concrete fix for the error, with the function's own names.
-std::string help_for(const ir::FunctionInfo& function, const ir::RunPythonTarget& target, const BindError& error) {
+std::string help_for(const ir::FunctionInfo& function, const ir::RunPythonTarget& target, const ir::CallError& error) {
   const bool lambda = function.scope == ir::FunctionInfo::Scope::Lambda;
   const std::string& name = function.name;
   const std::string option = parameter_after_run_python_arguments(function).value_or("option");
   if (!lambda) {
     switch (error.kind) {
-      case BindError::Kind::MissingPositional:
-      case BindError::Kind::MissingKeywordOnly: {
+      case ir::CallError::Kind::MissingPositional:
+      case ir::CallError::Kind::MissingKeywordOnly: {
         std::string defaults;
         for (const std::string& n : error.names) defaults += (defaults.empty() ? "`" : ", `") + n + "=…`";
         return "Django calls it as `" + name + "(apps, schema_editor)`: give " + defaults + " a default in `def " +
                name + "(…)`, or bind it by keyword with `functools.partial(" + name + ", " + error.names[0] + "=…)`";
       }
-      case BindError::Kind::TooManyPositional:
+      case ir::CallError::Kind::TooManyPositional:
         if (target.bound_positional == 0) break;
         return "`functools.partial` passes its positional arguments before `(apps, schema_editor)`: take each "
                "value in a parameter after `schema_editor` and bind it by keyword, e.g. `functools.partial(" +
                name + ", " + option + "=…)`";
-      case BindError::Kind::MultipleValues:
+      case ir::CallError::Kind::MultipleValues:
         return "RunPython already passes `" + error.names[0] +
                "` positionally: bind by keyword only parameters after `schema_editor`, e.g. `functools.partial(" +
                name + ", " + option + "=…)`";
-      case BindError::Kind::UnexpectedKeyword:
+      case ir::CallError::Kind::UnexpectedKeyword:
         return "`" + name + "` has no parameter `" + error.names[0] + "`: add it after `schema_editor` (`" +
                error.names[0] + "=…`), or bind one it has";
-      case BindError::Kind::PositionalOnlyKeyword:
+      case ir::CallError::Kind::PositionalOnlyKeyword:
         return "`" + error.names[0] + "` is positional-only in `" + name +
                "`: a partial cannot bind it by keyword; bind only parameters after the `/`";
     }
@@ -285,7 +176,7 @@ class RunPythonBadSignature final : public rule::MigrationRule {
         const ir::FunctionInfo& function = *target->function;
         if (reported.contains({function.range.begin, function.range.end})) continue;
         const auto error =
-            bind_call(function.parameters, target->bound_positional + kRunPythonArguments, target->bound_keywords);
+            ir::run_python_call_error(*target);
         if (!error) continue;
         reported.emplace(function.range.begin, function.range.end);
         const bool lambda = function.scope == ir::FunctionInfo::Scope::Lambda;
@@ -295,7 +186,7 @@ class RunPythonBadSignature final : public rule::MigrationRule {
         const std::string when = param == ir::Param::code ? "applying" : "rolling back";
         context.report(function.signature,
                        callee + " cannot be called as Django calls it, with `(apps, schema_editor)`: " + when +
-                           " the migration raises `TypeError: " + type_error(function.name, *error) + "`",
+                           " the migration raises `TypeError: " + error->message(function.name) + "`",
                        help_for(function, *target, *error));
       }
     }
