@@ -226,3 +226,49 @@ class Migration(migrations.Migration):
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--diff-base needs a git repository") != std::string::npos);
 }
+
+TEST_CASE("plan splits a multi-app release into before and after the deploy", "[cli]") {
+  const std::string project = std::string(GODWIT_SOURCE_DIR) + "/tests/integration/rollback_project";
+  TempDir dir;
+  const auto applied = dir.write("showmigrations.txt", R"(inventory
+ [X] 0001_initial
+ [X] 0002_product_sku
+ [ ] 0003_product_weight
+ [ ] 0004_product_slug
+billing
+ [X] 0001_initial
+ [ ] 0002_invoice_total
+crm
+ [X] 0001_initial
+audit
+ [X] 0001_initial
+)");
+  const auto r = run_process({GODWIT_BINARY, "plan", "--applied", applied.string(), "--format", "json"}, project);
+  REQUIRE(r.exit_code == 0);
+  const auto plan = nlohmann::json::parse(r.out);
+  auto names = [&](const char* group) {
+    std::vector<std::string> out;
+    for (const auto& m : plan[group]) out.push_back(m["app"].get<std::string>() + "." + m["name"].get<std::string>());
+    return out;
+  };
+  // In the order Django applies them (its plan: each leaf's ancestors, leaves sorted).
+  CHECK(names("before_deploy") == std::vector<std::string>{
+                                      "crm.0002_contact_phone", "crm.0003_contact_tags", "audit.0002_entry_level",
+                                      "inventory.0003_product_weight", "billing.0002_invoice_total",
+                                      "billing.0003_invoice_weight", "inventory.0004_product_slug"});
+  CHECK(names("after_deploy") == std::vector<std::string>{"crm.0004_remove_contact_phone", "audit.0003_entry_contact"});
+  CHECK(plan["after_deploy"][0]["reason"] == "RemoveField `contact.phone` is contract");
+  CHECK(plan["after_deploy"][1]["reason"].get<std::string>().find("depends on `crm.0004_remove_contact_phone`") == 0);
+  CHECK(plan["before_deploy_commands"].size() == 4);
+  // The rollback undoes first the app whose release migration Django applies last; a command
+  // also unapplies what depends on it in other apps (billing.0003 goes with inventory.0003).
+  REQUIRE(plan["rollback"].size() == 4);
+  CHECK(plan["rollback"][0]["command"] == "python manage.py migrate inventory 0002_product_sku");
+  CHECK(plan["rollback"][0]["unapplies"][1]["name"] == "0003_invoice_weight");
+  CHECK(plan["rollback"][0]["fails_at"].is_null());
+  CHECK(plan["rollback"][1]["fails_at"]["error"] == "IrreversibleError");
+  CHECK(plan["rollback"][2]["command"] == "python manage.py migrate audit 0001_initial");
+  CHECK(plan["rollback"][2]["fails_at"]["name"] == "0002_entry_level");
+  CHECK(plan["rollback"][2]["fails_at"]["error"] == "NotImplementedError");
+  CHECK(plan["rollback"][3]["fails_at"]["error"] == "TypeError");
+}
