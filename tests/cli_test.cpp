@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "analyzer/driver/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -271,4 +274,20 @@ audit
   CHECK(plan["rollback"][2]["fails_at"]["name"] == "0002_entry_level");
   CHECK(plan["rollback"][2]["fails_at"]["error"] == "NotImplementedError");
   CHECK(plan["rollback"][3]["fails_at"]["error"] == "TypeError");
+}
+
+TEST_CASE("the README's rule table is the registry's", "[cli]") {
+  std::ifstream in(std::string(GODWIT_SOURCE_DIR) + "/README.md");
+  std::stringstream readme;
+  readme << in.rdbuf();
+  const std::string text = readme.str();
+  const auto begin = text.find("<!-- rules:begin -->\n");
+  const auto end = text.find("<!-- rules:end -->");
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  const std::string documented = text.substr(begin + 21, end - begin - 21);
+  const auto r = run_process({GODWIT_BINARY, "rules", "--format", "markdown"});
+  REQUIRE(r.exit_code == 0);
+  INFO("regenerate with: godwit rules --format markdown, between the markers in README.md");
+  CHECK(documented == r.out);
 }

@@ -52,9 +52,30 @@ int print_rule(const std::string& id, std::ostream& out, std::ostream& err) {
   return driver::kExitClean;
 }
 
-int print_rules(bool as_json, std::ostream& out) {
+// The README's rule table: one section per family, generated so that it cannot drift.
+void print_rules_markdown(std::ostream& out) {
+  std::optional<diagnostics::RuleFamily> family;
+  for (const rule::Rule* r : rules::all_rules()) {
+    const rule::RuleMeta& m = r->meta();
+    if (family != m.code.family) {
+      family = m.code.family;
+      out << (out.tellp() > 0 ? "\n" : "") << "### " << diagnostics::to_string(*family) << " — "
+          << diagnostics::family_title(*family) << "\n\n| id | name | severity | what it flags |\n| --- | --- | --- | --- |\n";
+    }
+    out << "| " << m.code.str() << " | `" << m.name << "` | " << diagnostics::to_string(m.severity) << " | "
+        << m.summary << " |\n";
+  }
+}
+
+int print_rules(const std::string& format, std::ostream& out) {
   const auto rules = rules::all_rules();
-  if (as_json) {
+  if (format == "markdown") {
+    std::ostringstream table;
+    print_rules_markdown(table);
+    out << table.str();
+    return driver::kExitClean;
+  }
+  if (format == "json") {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const rule::Rule* r : rules) {
       const rule::RuleMeta& m = r->meta();
@@ -247,7 +268,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   rule_cmd->add_option("rule", rule_id, "Rule id or name (RV001, runpython-without-reverse)")->required();
   CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule");
   std::string rules_format = "text";
-  rules_cmd->add_option("--format", rules_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  rules_cmd->add_option("--format", rules_format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
 
   // state, graph
   CLI::App* state_cmd =
@@ -287,7 +309,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
 
   if (rule_cmd->parsed()) return print_rule(rule_id, out, err);
-  if (rules_cmd->parsed()) return print_rules(rules_format == "json", out);
+  if (rules_cmd->parsed()) return print_rules(rules_format, out);
 
   config::Config config;
   std::error_code ec;
