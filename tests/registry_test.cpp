@@ -150,3 +150,12 @@ TEST_CASE("each rule has fixtures that fire and fixtures that stay clean", "[reg
     CHECK(clean);
   }
 }
+
+TEST_CASE("summaries read as one lowercase phrase", "[registry]") {
+  for (const Rule* r : godwit::rules::all_rules()) {
+    const auto& summary = r->meta().summary;
+    INFO(r->meta().code.str() << ": " << summary);
+    CHECK(!std::isupper(static_cast<unsigned char>(summary.front())));
+    CHECK(summary.back() != '.');
+  }
+}

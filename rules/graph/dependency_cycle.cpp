@@ -18,7 +18,7 @@ constexpr rule::RuleMeta kMeta{
     .code = {RuleFamily::GR, 3},
     .name = "dependency-cycle",
     .severity = Severity::Error,
-    .summary = "Migrations depend on each other in a cycle: Django raises `CircularDependencyError`",
+    .summary = "migrations depend on each other in a cycle: Django raises `CircularDependencyError`",
     .docs = R"md(## What it does
 Flags migrations whose `dependencies` (and `run_before`, which adds a dependency the other way
 round) form a cycle: `shop.0002_order_invoice` depends on `billing.0002_invoice_order`, which

@@ -17,7 +17,7 @@ constexpr rule::RuleMeta kMeta{
     .code = {RuleFamily::GR, 2},
     .name = "missing-dependency",
     .severity = Severity::Error,
-    .summary = "A dependency names a migration that does not exist: Django raises `NodeNotFoundError`",
+    .summary = "a dependency names a migration that does not exist: Django raises `NodeNotFoundError`",
     .docs = R"md(## What it does
 Flags an entry of `dependencies` (or of `run_before`) that names a migration which does not
 exist, in an app whose migrations godwit can all see: the app's `migrations` folder was found

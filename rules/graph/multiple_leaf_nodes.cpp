@@ -16,7 +16,7 @@ constexpr rule::RuleMeta kMeta{
     .code = {RuleFamily::GR, 1},
     .name = "multiple-leaf-nodes",
     .severity = Severity::Error,
-    .summary = "An app has more than one leaf migration: `migrate` stops with \"Conflicting migrations detected\"",
+    .summary = "an app has more than one leaf migration: `migrate` stops with \"Conflicting migrations detected\"",
     .docs = R"md(## What it does
 Flags an app whose migration history has more than one *leaf*: a migration that no later
 migration of the same app depends on. There is one diagnostic per leaf, at its
