@@ -371,16 +371,51 @@ class Extractor {
   }
 
   // True when the statement reads or writes `operations` (an identifier, or Migration.operations).
-  bool mentions_operations(TSNode stmt) const {
+  // True when the statement changes `operations` (assigns, augments, mutates it with a list
+  // method, assigns or deletes an item); merely reading it (`if len(operations) > 3:`) is not.
+  // In the class body `operations` is the attribute; at module level only `Migration.operations`.
+  bool mentions_operations(TSNode stmt, bool class_body = true) const {
+    static constexpr std::array<std::string_view, 8> kMutators{"append", "extend", "insert", "remove",
+                                                               "pop",    "clear",  "reverse", "sort"};
+    auto is_operations = [&](TSNode n) {
+      if (ts_node_is_null(n)) return false;
+      if (ts_node_symbol(n) == g_.attribute) {
+        const TSNode object = ts_node_child_by_field_id(n, g_.f_object);
+        return text_of(ts_node_child_by_field_id(n, g_.f_attribute), text_) == "operations" &&
+               ts_node_symbol(object) == g_.identifier && text_of(object, text_) == "Migration";
+      }
+      return class_body && ts_node_symbol(n) == g_.identifier && text_of(n, text_) == "operations";
+    };
+    auto targets_operations = [&](TSNode target) {
+      if (is_operations(target)) return true;
+      if (ts_node_symbol(target) == g_.subscript) return is_operations(ts_node_child_by_field_id(target, g_.f_value));
+      if (ts_node_symbol(target) == g_.pattern_list || ts_node_symbol(target) == g_.tuple_pattern) {
+        for (ChildCursor c(target); c.valid(); c.next()) {
+          if (is_operations(c.node())) return true;
+        }
+      }
+      return false;
+    };
     TSTreeCursor cursor = ts_tree_cursor_new(stmt);
     uint32_t depth = 0;
     bool found = false;
     while (!found) {
       const TSNode node = ts_tree_cursor_current_node(&cursor);
-      if (ts_node_symbol(node) == g_.identifier && text_of(node, text_) == "operations") {
-        found = true;
-        break;
+      const TSSymbol kind = ts_node_symbol(node);
+      if (kind == g_.assignment || kind == g_.augmented_assignment) {
+        found = targets_operations(ts_node_child_by_field_id(node, g_.f_left));
+      } else if (kind == g_.named_expression) {
+        found = is_operations(ts_node_child_by_field_id(node, g_.f_name));
+      } else if (kind == g_.delete_statement) {
+        for (ChildCursor c(node); c.valid() && !found; c.next()) found = targets_operations(c.node());
+      } else if (kind == g_.call) {
+        const TSNode function = ts_node_child_by_field_id(node, g_.f_function);
+        if (ts_node_symbol(function) == g_.attribute && is_operations(ts_node_child_by_field_id(function, g_.f_object))) {
+          const std::string_view method = text_of(ts_node_child_by_field_id(function, g_.f_attribute), text_);
+          found = std::find(kMutators.begin(), kMutators.end(), method) != kMutators.end();
+        }
       }
+      if (found) break;
       if (depth < kMaxDepth && ts_tree_cursor_goto_first_child(&cursor)) {
         ++depth;
         continue;
@@ -429,8 +464,7 @@ class Extractor {
           ts_node_symbol(stmt) == g_.decorated_definition) {
         continue;
       }
-      const std::string_view t = text_of(stmt, text_);
-      if (t.find("Migration.operations") != std::string_view::npos) {
+      if (mentions_operations(stmt, /*class_body=*/false)) {
         m_.unresolved_operations.push_back({range_of(stmt), "module code that changes `Migration.operations`", -1});
       }
     }

@@ -110,6 +110,7 @@ PythonGrammar resolve() {
   g.for_in_clause = named(l, "for_in_clause");
   g.dictionary_comprehension = named(l, "dictionary_comprehension");
   g.set_comprehension = named(l, "set_comprehension");
+  g.delete_statement = named(l, "delete_statement");
 
   g.f_name = field(l, "name");
   g.f_alias = field(l, "alias");

@@ -23,7 +23,7 @@ struct PythonGrammar {
       return_statement, as_pattern, as_pattern_target, pattern_list, tuple_pattern, list_pattern,
       expression_list, generator_expression, list_comprehension, named_expression, global_statement,
       nonlocal_statement, decorator, subscript, conditional_expression, for_in_clause, dictionary_comprehension,
-      set_comprehension;
+      set_comprehension, delete_statement;
   // Fields.
   TSFieldId f_name, f_alias, f_module_name, f_left, f_right, f_function, f_arguments, f_object, f_attribute,
       f_value, f_key, f_body, f_parameters, f_superclasses, f_definition, f_condition, f_consequence,
