@@ -40,6 +40,9 @@ void walk(const fs::path& root, const fs::path& working_directory, const IsMigra
     }
     const bool in_migrations = is_migrations_dir(dir);
     std::vector<fs::path> subdirs;
+    std::vector<fs::path> modules;
+    bool numbered = false;  // a folder named like a migrations package but holding no NNNN_ module
+                            // (a library's own `migrations` package) is not one
     for (const fs::directory_iterator end; it != end; it.increment(ec)) {
       if (ec) break;
       const fs::directory_entry& entry = *it;
@@ -50,10 +53,16 @@ void walk(const fs::path& root, const fs::path& working_directory, const IsMigra
         if (!symlink && !in_migrations && !skipped_directory(entry.path())) subdirs.push_back(entry.path());
         continue;
       }
-      if (in_migrations && is_migration_module_name(entry.path().filename().string()) &&
-          entry.is_regular_file(entry_ec)) {
-        add(entry.path());
+      const std::string filename = entry.path().filename().string();
+      if (in_migrations && is_migration_module_name(filename) && entry.is_regular_file(entry_ec)) {
+        modules.push_back(entry.path());
+        numbered = numbered || (filename.size() > 5 && std::all_of(filename.begin(), filename.begin() + 4, [](char c) {
+                                  return c >= '0' && c <= '9';
+                                }));
       }
+    }
+    if (numbered) {
+      for (const fs::path& m : modules) add(m);
     }
     if (ec) errors.push_back({display_path(dir, working_directory), error_text(ec)});
     // Reverse order so that the stack pops them alphabetically (output is sorted anyway).

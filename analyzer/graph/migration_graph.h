@@ -63,6 +63,8 @@ class MigrationGraph {
   // Apps with at least one migration module read (reported or context), sorted.
   [[nodiscard]] const std::vector<std::string>& apps() const { return apps_; }
   [[nodiscard]] bool in_scope(std::string_view app) const;
+  // The app has at least one migration (a module with a Migration class, or one that does not parse).
+  [[nodiscard]] bool has_migrations(std::string_view app) const { return app_nodes_.contains(std::string(app)); }
   // Live nodes of an app with no live children in the same app, sorted by name (Django's leaf_nodes).
   [[nodiscard]] std::vector<NodeId> leaves(std::string_view app) const;
   // Every app's leaves, sorted by (app, name).

@@ -117,6 +117,13 @@ class MigrationClassMissing final : public rule::MigrationRule {
     const bool star_import = std::any_of(migration.imports.begin(), migration.imports.end(),
                                          [](const ir::Import& i) { return i.name == "*" && i.function < 0; });
     if (star_import) return;
+    // A folder named `migrations` that holds no migration at all is not a migrations package
+    // (a library's own `migrations` module, say): only a numbered module or a folder with
+    // migrations in it counts.
+    const bool numbered = migration.name.size() > 4 &&
+                          std::all_of(migration.name.begin(), migration.name.begin() + 4,
+                                      [](char c) { return c >= '0' && c <= '9'; });
+    if (!numbered && !context.graph().has_migrations(migration.app_label)) return;
     const std::string file = rule::quoted(migration.name + ".py");
     const Content content = content_of(migration.file().text());
     std::string what = file + " defines no `Migration` class";

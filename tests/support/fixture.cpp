@@ -183,7 +183,11 @@ FixtureResult run_fixture(const fs::path& root) {
     const std::string text = slurp(root);
     project = std::make_unique<TempDir>();
     base = project->path();
-    const std::string rel = fixture_app(text) + "/migrations/" + root.filename().string();
+    // Migration modules are numbered (discovery skips folders without any numbered module).
+    std::string name = root.filename().string();
+    const bool numbered = name.size() > 5 && std::all_of(name.begin(), name.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+    if (!numbered) name = "0002_" + name;
+    const std::string rel = fixture_app(text) + "/migrations/" + name;
     project->write(rel, text);
     display[rel] = root.filename().string();
     files.push_back(root);
