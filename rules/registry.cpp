@@ -22,6 +22,8 @@ std::unique_ptr<rule::Rule> make_runsql_without_reverse();
 std::unique_ptr<rule::Rule> make_runpython_model_import();
 std::unique_ptr<rule::Rule> make_runpython_bad_signature();
 std::unique_ptr<rule::Rule> make_noop_reverse_of_data_change();
+std::unique_ptr<rule::Rule> make_unused_suppression();
+std::unique_ptr<rule::Rule> make_malformed_suppression();
 
 namespace {
 
@@ -45,6 +47,8 @@ struct Registry {
     owned.push_back(make_runpython_model_import());
     owned.push_back(make_runpython_bad_signature());
     owned.push_back(make_noop_reverse_of_data_change());
+    owned.push_back(make_unused_suppression());
+    owned.push_back(make_malformed_suppression());
     std::sort(owned.begin(), owned.end(), [](const auto& a, const auto& b) { return a->meta().code < b->meta().code; });
     for (const auto& r : owned) view.push_back(r.get());
   }

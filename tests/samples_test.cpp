@@ -1,8 +1,6 @@
 // samples/EXPECTED.md is the demo's specification: its table lists every diagnostic
 // `godwit check samples/` must print. Each row whose rule exists must be reported, at that line
 // and column, and nothing else may be reported.
-#include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -10,6 +8,9 @@
 #include <sstream>
 #include <tuple>
 
+#include <catch2/catch.hpp>
+
+#include "analyzer/config/config_loader.h"
 #include "analyzer/driver/analysis.h"
 #include "analyzer/rule/rule_selection.h"
 #include "rules/registry.h"
@@ -42,23 +43,34 @@ TEST_CASE("godwit check samples/ reports exactly what samples/EXPECTED.md lists"
   static const std::regex kRow(R"re(^\| ([a-z_]+/migrations/[^ |]+\.py) \| (\d+):(\d+) \| ([A-Z]{2}\d{3}) \|)re");
   const auto rules = godwit::rules::all_rules();
   std::set<Row> expected;
+  std::set<std::string> pending;  // rule ids EXPECTED.md lists that are not implemented yet
   std::string line;
   size_t rows = 0;
   while (std::getline(in, line)) {
     std::smatch m;
     if (!std::regex_search(line, m, kRow)) continue;
     ++rows;
-    if (godwit::rule::find_rule(rules, m[4].str()) == nullptr) continue;  // not implemented yet
+    if (godwit::rule::find_rule(rules, m[4].str()) == nullptr) {  // not implemented yet
+      pending.insert(m[4]);
+      continue;
+    }
     expected.insert(Row{"samples/" + m[1].str(), static_cast<uint32_t>(std::stoul(m[2])),
                         static_cast<uint32_t>(std::stoul(m[3])), m[4]});
   }
   REQUIRE(rows >= 30);
 
-  godwit::config::Config config;
-  config.root = root / "samples";
-  config.database = godwit::config::Database::PostgreSQL;
-  config.django_version = {3, 2};
-  config.swappable["AUTH_USER_MODEL"] = "accounts.User";
+  // The settings are the demo's own pyproject.toml, read as `godwit check samples/` reads them.
+  std::vector<std::string> errors;
+  godwit::config::LoadedConfig loaded = godwit::config::default_config(root);
+  const auto file = godwit::config::find_config_file({"samples"}, root, errors);
+  REQUIRE(file);
+  CHECK(*file == root / "samples" / "pyproject.toml");
+  godwit::config::read_config_file(*file, root, rules, loaded, errors);
+  REQUIRE(errors.empty());
+  const godwit::config::Config& config = loaded.config;
+  CHECK(config.database == godwit::config::Database::PostgreSQL);
+  CHECK(config.django_version == godwit::config::DjangoVersion{3, 2});
+  CHECK(config.swappable.at("AUTH_USER_MODEL") == "accounts.User");
   const auto analysis = godwit::driver::analyze(godwit::driver::AnalysisOptions{{"samples"}, 1}, config, root);
   REQUIRE(analysis.errors.empty());
   REQUIRE(analysis.config_errors.empty());
@@ -67,6 +79,12 @@ TEST_CASE("godwit check samples/ reports exactly what samples/EXPECTED.md lists"
   for (const auto& d : analysis.diagnostics) {
     const auto at = d.file->position(d.range.begin);
     const Row row{d.path(), at.line, at.column, d.code.str()};
+    // While a catalogue rule is not implemented, a suppression naming it names no rule (SP002).
+    const bool names_pending_rule =
+        d.code.str() == "SP002" && std::any_of(pending.begin(), pending.end(), [&](const auto& id) {
+          return d.message.find("`" + id + "` names no rule") != std::string::npos;
+        });
+    if (names_pending_rule) continue;
     INFO(godwit::test::describe(d));
     CHECK(expected.contains(row));
     reported.insert(row);

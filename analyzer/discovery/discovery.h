@@ -28,7 +28,8 @@ struct Discovery {
 };
 
 // Finds `*/<migrations dir>/*.py` under the given directories (skipping virtualenvs, hidden and
-// cache directories, `__init__.py` and names Django's loader skips), and takes files as given.
+// cache directories, `__init__.py` and names Django's loader skips), and takes files as given
+// (except names Django's loader skips). Paths that `exclude` matches are never found.
 // Symlinked directories are not followed, so a symlink loop cannot trap the walk.
 Discovery discover(const std::vector<std::filesystem::path>& paths, const config::Config& config,
                    const std::filesystem::path& working_directory);
