@@ -55,19 +55,37 @@ json artifact_location(const std::string& path) {
 
 json physical_location(const source::SourceFile& file, source::TextRange range) {
   const source::Span span = file.span(range, source::ColumnUnit::CodePoint);
-  return json{{"artifactLocation", artifact_location(file.path())},
-              {"region",
-               {{"startLine", span.start.line},
-                {"startColumn", span.start.column},
-                {"endLine", span.end.line},
-                {"endColumn", span.end.column}}}};
+  json region{{"startLine", span.start.line},
+              {"startColumn", span.start.column},
+              {"endLine", span.end.line},
+              {"endColumn", span.end.column}};
+  // The flagged text, so that viewers without the checkout can show it (invalid UTF-8 cut off:
+  // SARIF is JSON).
+  const std::string_view text = file.slice(range);
+  region["snippet"] = json{{"text", std::string(text.substr(0, source::valid_utf8_prefix(text)))}};
+  return json{{"artifactLocation", artifact_location(file.path())}, {"region", std::move(region)}};
+}
+
+// SARIF asks for a PascalCase friendly name: `runpython-without-reverse` -> `RunpythonWithoutReverse`.
+std::string pascal_case(std::string_view kebab) {
+  std::string out;
+  bool upper = true;
+  for (const char c : kebab) {
+    if (c == '-') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return out;
 }
 
 json rule_descriptor(const rule::RuleMeta& meta) {
   const std::string summary(meta.summary);
   const std::string docs = "# " + std::string(meta.name) + " (" + meta.code.str() + ")\n\n" + std::string(meta.docs);
   return json{{"id", meta.code.str()},
-              {"name", meta.name},
+              {"name", pascal_case(meta.name)},
               {"shortDescription", {{"text", summary}}},
               {"fullDescription", {{"text", summary}}},
               {"help", {{"text", docs}, {"markdown", docs}}},
@@ -115,6 +133,7 @@ void write_sarif(std::ostream& out, const Report& report) {
       {"tool",
        {{"driver",
          {{"name", "godwit"},
+          {"fullName", std::string("godwit ") + GODWIT_VERSION + ", static analyzer for Django migrations"},
           {"version", GODWIT_VERSION},
           {"semanticVersion", GODWIT_VERSION},
           {"rules", std::move(rules)}}}}},
