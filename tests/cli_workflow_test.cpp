@@ -1,4 +1,5 @@
 // Configuration files, suppressions and the baseline as a team uses them from the command line.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -299,4 +300,40 @@ class Migration(migrations.Migration):
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("baseline nope.json: No such file or directory") != std::string::npos);
   }
+}
+
+TEST_CASE("CI formats escape what their consumers treat as syntax", "[cli]") {
+  TempDir dir;
+  dir.write("team,a:b%c;d]e/shop/migrations/0002_x.py", R"py(from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.RunSQL("UPDATE t SET a = '100%'"),
+    ]
+)py");
+  auto run = [&](const char* format) {
+    return run_process({GODWIT_BINARY, "check", "--isolated", "--format", format}, dir.path().string()).out;
+  };
+  // GitHub: `%`, CR, LF everywhere; `:` and `,` in properties.
+  const std::string github = run("github");
+  CHECK(github.starts_with("::error file=team%2Ca%3Ab%25c;d]e/shop/migrations/0002_x.py,line=7,col=9,endLine=7,"));
+  CHECK(github.find("title=RV002 runsql-without-reverse::`RunSQL(\"UPDATE t SET a = '100%25'\")`") !=
+        std::string::npos);
+  CHECK(github.find("%0Ahelp: ") != std::string::npos);
+  CHECK(std::count(github.begin(), github.end(), '\n') == 1);
+  // Azure: `%` as `%AZP25`, CR, LF everywhere; `;` and `]` in properties.
+  const std::string azure = run("azure");
+  CHECK(azure.starts_with(
+      "##vso[task.logissue type=error;sourcepath=team,a:b%AZP25c%3Bd%5De/shop/migrations/0002_x.py;linenumber=7;"
+      "columnnumber=9;code=RV002;]RV002 runsql-without-reverse: `RunSQL(\"UPDATE t SET a = '100%AZP25'\")`"));
+  // SARIF: a percent-encoded relative URI.
+  const auto sarif = nlohmann::json::parse(run("sarif"));
+  CHECK(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+        "team%2Ca%3Ab%25c%3Bd%5De/shop/migrations/0002_x.py");
+  // JUnit: XML escapes.
+  const std::string junit = run("junit");
+  CHECK(junit.find("&apos;100%&apos;") != std::string::npos);
+  CHECK(junit.find("file=\"team,a:b%c;d]e/shop/migrations/0002_x.py\"") != std::string::npos);
 }
