@@ -6,24 +6,36 @@
 
 namespace godwit::rules {
 
-// Each rule file defines its factory; this is the one list of them.
-std::unique_ptr<rule::Rule> make_add_not_null_field();
-std::unique_ptr<rule::Rule> make_remove_field();
-std::unique_ptr<rule::Rule> make_delete_model();
-std::unique_ptr<rule::Rule> make_rename_field();
-std::unique_ptr<rule::Rule> make_rename_model();
-std::unique_ptr<rule::Rule> make_alter_field_not_null();
-std::unique_ptr<rule::Rule> make_alter_field_type();
-std::unique_ptr<rule::Rule> make_add_unique();
-std::unique_ptr<rule::Rule> make_runpython_without_reverse();
-std::unique_ptr<rule::Rule> make_irreversible_remove_field();
-std::unique_ptr<rule::Rule> make_irreversible_operation();
-std::unique_ptr<rule::Rule> make_runsql_without_reverse();
-std::unique_ptr<rule::Rule> make_runpython_model_import();
-std::unique_ptr<rule::Rule> make_runpython_bad_signature();
-std::unique_ptr<rule::Rule> make_noop_reverse_of_data_change();
-std::unique_ptr<rule::Rule> make_unused_suppression();
-std::unique_ptr<rule::Rule> make_malformed_suppression();
+// Each rule file defines its factory. This is the one list of rules, in id order.
+std::unique_ptr<rule::Rule> make_syntax_error();                 // SY001
+std::unique_ptr<rule::Rule> make_operations_not_static();        // SY002
+std::unique_ptr<rule::Rule> make_migration_class_missing();      // SY003
+std::unique_ptr<rule::Rule> make_multiple_leaf_nodes();          // GR001
+std::unique_ptr<rule::Rule> make_missing_dependency();           // GR002
+std::unique_ptr<rule::Rule> make_dependency_cycle();             // GR003
+std::unique_ptr<rule::Rule> make_before_deploy_depends_on_after_deploy();  // GR004
+std::unique_ptr<rule::Rule> make_auto_generated_name();          // NM001
+std::unique_ptr<rule::Rule> make_add_not_null_field();           // BC001
+std::unique_ptr<rule::Rule> make_remove_field();                 // BC002
+std::unique_ptr<rule::Rule> make_delete_model();                 // BC003
+std::unique_ptr<rule::Rule> make_rename_field();                 // BC004
+std::unique_ptr<rule::Rule> make_rename_model();                 // BC005
+std::unique_ptr<rule::Rule> make_alter_field_not_null();         // BC006
+std::unique_ptr<rule::Rule> make_alter_field_type();             // BC007
+std::unique_ptr<rule::Rule> make_add_unique();                   // BC008
+std::unique_ptr<rule::Rule> make_runpython_without_reverse();    // RV001
+std::unique_ptr<rule::Rule> make_runsql_without_reverse();       // RV002
+std::unique_ptr<rule::Rule> make_irreversible_remove_field();    // RV003
+std::unique_ptr<rule::Rule> make_runpython_model_import();       // RV004
+std::unique_ptr<rule::Rule> make_runpython_bad_signature();      // RV005
+std::unique_ptr<rule::Rule> make_noop_reverse_of_data_change();  // RV006
+std::unique_ptr<rule::Rule> make_irreversible_operation();       // RV007
+std::unique_ptr<rule::Rule> make_schema_and_data_in_one_migration();  // ZD007
+std::unique_ptr<rule::Rule> make_mixed_deploy_phases();          // ZD008
+std::unique_ptr<rule::Rule> make_phase_marker_mismatch();        // ZD009
+std::unique_ptr<rule::Rule> make_non_atomic_multiple_operations();  // ZD010
+std::unique_ptr<rule::Rule> make_unused_suppression();           // SP001
+std::unique_ptr<rule::Rule> make_malformed_suppression();        // SP002
 
 namespace {
 
@@ -32,23 +44,40 @@ struct Registry {
   std::vector<const rule::Rule*> view;
 
   Registry() {
-    owned.push_back(make_add_not_null_field());
-    owned.push_back(make_remove_field());
-    owned.push_back(make_delete_model());
-    owned.push_back(make_rename_field());
-    owned.push_back(make_rename_model());
-    owned.push_back(make_alter_field_not_null());
-    owned.push_back(make_alter_field_type());
-    owned.push_back(make_add_unique());
-    owned.push_back(make_runpython_without_reverse());
-    owned.push_back(make_irreversible_remove_field());
-    owned.push_back(make_irreversible_operation());
-    owned.push_back(make_runsql_without_reverse());
-    owned.push_back(make_runpython_model_import());
-    owned.push_back(make_runpython_bad_signature());
-    owned.push_back(make_noop_reverse_of_data_change());
-    owned.push_back(make_unused_suppression());
-    owned.push_back(make_malformed_suppression());
+    for (auto make : {
+             make_syntax_error,
+             make_operations_not_static,
+             make_migration_class_missing,
+             make_multiple_leaf_nodes,
+             make_missing_dependency,
+             make_dependency_cycle,
+             make_before_deploy_depends_on_after_deploy,
+             make_auto_generated_name,
+             make_add_not_null_field,
+             make_remove_field,
+             make_delete_model,
+             make_rename_field,
+             make_rename_model,
+             make_alter_field_not_null,
+             make_alter_field_type,
+             make_add_unique,
+             make_runpython_without_reverse,
+             make_runsql_without_reverse,
+             make_irreversible_remove_field,
+             make_runpython_model_import,
+             make_runpython_bad_signature,
+             make_noop_reverse_of_data_change,
+             make_irreversible_operation,
+             make_schema_and_data_in_one_migration,
+             make_mixed_deploy_phases,
+             make_phase_marker_mismatch,
+             make_non_atomic_multiple_operations,
+             make_unused_suppression,
+             make_malformed_suppression,
+         }) {
+      owned.push_back(make());
+    }
+    // Output order is by id (SY, GR, NM, BC, RV, ZD, SP), whatever order the list is in.
     std::sort(owned.begin(), owned.end(), [](const auto& a, const auto& b) { return a->meta().code < b->meta().code; });
     for (const auto& r : owned) view.push_back(r.get());
   }

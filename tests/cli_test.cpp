@@ -3,13 +3,24 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/run_process.h"
+#include "analyzer/driver/subprocess.h"
 #include "tests/support/temp_dir.h"
 
-using godwit::test::run_process;
+using godwit::driver::run_process;
 using godwit::test::TempDir;
 
 namespace {
+
+constexpr const char* kInitial = R"py(from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel("Order", [("id", models.BigAutoField(primary_key=True, serialize=False))]),
+    ]
+)py";
 
 constexpr const char* kSafe = R"py(from django.db import migrations, models
 
@@ -21,7 +32,7 @@ class Migration(migrations.Migration):
     ]
 )py";
 
-constexpr const char* kUnsafe = R"py(from django.db import migrations
+constexpr std::string_view kUnsafe = R"py(from django.db import migrations
 
 
 def forwards(apps, schema_editor):
@@ -50,17 +61,18 @@ TEST_CASE("no subcommand is a usage error", "[cli]") {
 
 TEST_CASE("check exits 0 on clean migrations, 1 on findings", "[cli]") {
   TempDir dir;
+  dir.write("shop/migrations/0001_initial.py", kInitial);
   dir.write("shop/migrations/0002_order_note.py", kSafe);
   auto r = run_process({GODWIT_BINARY, "check", "."}, dir.path().string());
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("No problems found in 1 file.") != std::string::npos);
+  CHECK(r.out.find("No problems found in 2 files.") != std::string::npos);
 
-  dir.write("shop/migrations/0003_backfill.py", kUnsafe);
+  dir.write("shop/migrations/0003_backfill.py", std::string(kUnsafe).replace(kUnsafe.find("0001_initial"), 12, "0002_order_note"));
   r = run_process({GODWIT_BINARY, "check", "--color", "never"}, dir.path().string());
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("error[RV001] runpython-without-reverse") != std::string::npos);
   CHECK(r.out.find("--> shop/migrations/0003_backfill.py:11:9") != std::string::npos);
-  CHECK(r.out.find("Found 1 error in 2 files.") != std::string::npos);
+  CHECK(r.out.find("Found 1 error in 3 files.") != std::string::npos);
 
   SECTION("--exit-zero") {
     CHECK(run_process({GODWIT_BINARY, "check", "--exit-zero"}, dir.path().string()).exit_code == 0);
@@ -84,17 +96,20 @@ TEST_CASE("check exits 0 on clean migrations, 1 on findings", "[cli]") {
     const auto j = run_process({GODWIT_BINARY, "check", "--format", "json"}, dir.path().string());
     const auto doc = nlohmann::json::parse(j.out);
     CHECK(doc["tool"]["name"] == "godwit");
-    CHECK(doc["summary"]["files"] == 2);
+    CHECK(doc["summary"]["files"] == 3);
     CHECK(doc["summary"]["error"] == 1);
     CHECK(doc["diagnostics"][0]["rule"] == "RV001");
     CHECK(doc["diagnostics"][0]["range"]["start"]["line"] == 11);
-    CHECK(doc["migrations"].size() == 2);
-    CHECK(doc["migrations"][1]["reversible"] == false);
+    CHECK(doc["migrations"].size() == 3);
+    CHECK(doc["migrations"][2]["reversible"] == false);
+    CHECK(doc["migrations"][2]["phase"] == "data");
+    CHECK(doc["migrations"][1]["phase"] == "expand");
   }
 }
 
 TEST_CASE("bad input is exit code 2 with a message naming it, and the run goes on", "[cli]") {
   TempDir dir;
+  dir.write("shop/migrations/0001_initial.py", kInitial);
   dir.write("shop/migrations/0003_backfill.py", kUnsafe);
   auto r = run_process({GODWIT_BINARY, "check", "missing/path", "shop"}, dir.path().string());
   CHECK(r.exit_code == 2);
@@ -143,6 +158,7 @@ class Migration(migrations.Migration):
 )py");
   dir.write("shop/migrations/0002_order_note.py", kSafe);
   auto r = run_process({GODWIT_BINARY, "state", "shop.order"}, dir.path().string());
+  REQUIRE(r.exit_code == 0);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("shop.Order  (table shop_order, created in shop.0001_initial)") == 0);
   CHECK(r.out.find("note  TextField  null") != std::string::npos);
@@ -154,4 +170,59 @@ class Migration(migrations.Migration):
   const auto graph = nlohmann::json::parse(r.out);
   CHECK(graph["leaves"][0][1] == "0002_order_note");
   CHECK(graph["plan"].size() == 2);
+}
+
+TEST_CASE("--diff-base reports only the release, and tables created in it are new", "[cli]") {
+  TempDir dir;
+  const std::string cwd = dir.path().string();
+  auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "git");
+    const auto r = run_process(args, cwd, {}, {"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
+                                               "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid"});
+    REQUIRE(r.exit_code == 0);
+  };
+  git({"init", "-q", "-b", "main"});
+  dir.write("shop/migrations/0001_initial.py", kInitial);
+  // Already shipped: an irreversible data migration that the release must not be blamed for.
+  dir.write("shop/migrations/0002_backfill.py", std::string(kUnsafe));
+  git({"add", "."});
+  git({"commit", "-q", "-m", "release 1"});
+  // The release: a new table, and a NOT NULL column added to it in a later migration.
+  dir.write("shop/migrations/0003_refund.py", R"py(from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0002_backfill")]
+    operations = [
+        migrations.CreateModel("Refund", [("id", models.BigAutoField(primary_key=True, serialize=False))]),
+    ]
+)py");
+  dir.write("shop/migrations/0004_refund_amount.py", R"py(from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0003_refund")]
+    operations = [
+        migrations.AddField("refund", "amount", models.IntegerField(default=0)),
+        migrations.AddField("order", "currency", models.CharField(max_length=3, default="EUR")),
+    ]
+)py");
+  auto r = run_process({GODWIT_BINARY, "check", "--diff-base", "main", "--format", "concise"}, cwd);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("0002_backfill") == std::string::npos);
+  CHECK(r.out.find("shop/migrations/0004_refund_amount.py:8:9: BC001") != std::string::npos);
+  CHECK(r.out.find("shop_refund") == std::string::npos);  // the release's own table is new
+  // Without a base, the new table is only new within its own migration.
+  r = run_process({GODWIT_BINARY, "check", "--format", "concise", "--select", "BC001"}, cwd);
+  CHECK(r.out.find("0004_refund_amount.py:7:9: BC001") != std::string::npos);
+  CHECK(r.out.find("shop_refund") != std::string::npos);
+
+  r = run_process({GODWIT_BINARY, "check", "--diff-base", "no-such-branch"}, cwd);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--diff-base no-such-branch: no such commit") != std::string::npos);
+
+  TempDir elsewhere;
+  r = run_process({GODWIT_BINARY, "check", "--diff-base", "main"}, elsewhere.path().string());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--diff-base needs a git repository") != std::string::npos);
 }

@@ -6,10 +6,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/run_process.h"
+#include "analyzer/driver/subprocess.h"
 #include "tests/support/temp_dir.h"
 
-using godwit::test::run_process;
+using godwit::driver::run_process;
 using godwit::test::TempDir;
 
 namespace {
@@ -66,7 +66,7 @@ struct Project {
     dir.write("shop/migrations/0002_backfill.py", kRunPython);
     dir.write("shop/migrations/0003_legacy.py", kRunSql);
   }
-  [[nodiscard]] godwit::test::ProcessResult run(std::vector<std::string> args) const {
+  [[nodiscard]] godwit::driver::ProcessResult run(std::vector<std::string> args) const {
     args.insert(args.begin(), GODWIT_BINARY);
     return run_process(args, dir.path().string());
   }
@@ -314,7 +314,9 @@ class Migration(migrations.Migration):
     ]
 )py");
   auto run = [&](const char* format) {
-    return run_process({GODWIT_BINARY, "check", "--isolated", "--format", format}, dir.path().string()).out;
+    return run_process({GODWIT_BINARY, "check", "--isolated", "--select", "RV002", "--format", format},
+                       dir.path().string())
+        .out;
   };
   // GitHub: `%`, CR, LF everywhere; `:` and `,` in properties.
   const std::string github = run("github");

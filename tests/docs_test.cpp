@@ -9,7 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "analyzer/config/config_loader.h"
-#include "tests/support/run_process.h"
+#include "analyzer/driver/subprocess.h"
 
 namespace fs = std::filesystem;
 
@@ -59,7 +59,7 @@ TEST_CASE("the man page documents every option of every command", "[docs]") {
   man = std::regex_replace(man, std::regex(R"(\\-)"), "-");
   static const std::regex kOption(R"((?:^|[ ,])(--[a-z][a-z-]*|-[a-z])\b)");
   for (const char* command : {"check", "config", "state", "graph", "rule", "rules"}) {
-    const auto help = godwit::test::run_process({GODWIT_BINARY, command, "--help"});
+    const auto help = godwit::driver::run_process({GODWIT_BINARY, command, "--help"});
     REQUIRE(help.exit_code == 0);
     CHECK(man.find(std::string(".B godwit ") + command) != std::string::npos);
     std::set<std::string> options;

@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/support/run_process.h"
+#include "analyzer/driver/subprocess.h"
 
 #include <unistd.h>
 
@@ -61,10 +61,10 @@ void compare(const std::string& actual, const std::string& name) {
   CHECK(actual == expected);
 }
 
-godwit::test::ProcessResult run_godwit(const std::vector<std::string>& args) {
+godwit::driver::ProcessResult run_godwit(const std::vector<std::string>& args) {
   std::vector<std::string> argv{GODWIT_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  return godwit::test::run_process(argv, (kGolden / "project").string());
+  return godwit::driver::run_process(argv, (kGolden / "project").string());
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ TEST_CASE("godwit check samples/ reports exactly what samples/EXPECTED.md lists"
   CHECK(config.database == godwit::config::Database::PostgreSQL);
   CHECK(config.django_version == godwit::config::DjangoVersion{3, 2});
   CHECK(config.swappable.at("AUTH_USER_MODEL") == "accounts.User");
-  const auto analysis = godwit::driver::analyze(godwit::driver::AnalysisOptions{{"samples"}, 1}, config, root);
+  const auto analysis = godwit::driver::analyze(godwit::driver::AnalysisOptions{.paths = {"samples"}, .threads = 1}, config, root);
   REQUIRE(analysis.errors.empty());
   REQUIRE(analysis.config_errors.empty());
 

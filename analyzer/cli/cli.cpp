@@ -145,6 +145,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check->add_flag("--exit-zero", options.exit_zero, "Exit 0 even when there are findings");
   check->add_flag("-q,--quiet", options.quiet, "Print findings only, no summary");
   check->add_option("--threads", options.threads, "Threads for parsing (default: one per core)");
+  check->add_option("--diff-base", options.diff_base,
+                    "Report only migrations added or changed since this git ref (the release); tables created in "
+                    "the release count as new");
   check->add_option("--color", color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
 
   // config

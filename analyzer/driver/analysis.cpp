@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analyzer/driver/git.h"
 #include "analyzer/driver/project_loader.h"
 #include "analyzer/engine/engine.h"
 #include "analyzer/graph/migration_graph.h"
@@ -68,6 +69,26 @@ std::optional<fs::path> find_app(const std::string& label, const std::set<fs::pa
   return std::nullopt;
 }
 
+// The release: files changed since --diff-base (or named in options.release). Only they are
+// reported; everything else stays context.
+void mark_release(const AnalysisOptions& options, const fs::path& working_directory, LoadedProject& loaded) {
+  if (options.diff_base.empty() && options.release.empty()) return;
+  std::set<fs::path> changed;
+  if (!options.diff_base.empty()) {
+    std::string error;
+    if (!changed_since(working_directory, options.diff_base, changed, error)) {
+      loaded.fatal_errors.push_back(error);
+      return;
+    }
+  }
+  const std::set<std::string> named(options.release.begin(), options.release.end());
+  for (engine::ProjectFile& f : loaded.project.files) {
+    const fs::path absolute = (working_directory / f.migration.file().path()).lexically_normal();
+    f.in_release = changed.contains(absolute) || named.contains(f.migration.app_label + "." + f.migration.name);
+    f.reported = f.reported && f.in_release;
+  }
+}
+
 }  // namespace
 
 Analysis analyze(const AnalysisOptions& options, const config::Config& config, const fs::path& working_directory) {
@@ -78,7 +99,11 @@ Analysis analyze(const AnalysisOptions& options, const config::Config& config, c
   LoadedProject loaded = load(options, config, working_directory);
   analysis.project = std::move(loaded.project);
   analysis.errors = std::move(loaded.errors);
-  analysis.diagnostics = engine.run(analysis.project);
+  analysis.config_errors = std::move(loaded.fatal_errors);
+  if (!analysis.config_errors.empty()) return analysis;
+  engine::Engine::Result result = engine.run(analysis.project);
+  analysis.diagnostics = std::move(result.diagnostics);
+  analysis.phases = std::move(result.phases);
   return analysis;
 }
 
@@ -140,6 +165,7 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
                      return a.migration.file().path() < b.migration.file().path();
                    });
   analysis.project = std::move(loaded.project);
+  mark_release(options, working_directory, analysis);
   return analysis;
 }
 

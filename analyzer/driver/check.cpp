@@ -28,7 +28,11 @@ bool use_color(ColorMode mode, std::ostream& out) {
 int run_check(const CheckOptions& options, const config::Config& config, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
-  Analysis analysis = analyze(AnalysisOptions{options.paths, options.threads}, config, cwd);
+  AnalysisOptions analysis_options;
+  analysis_options.paths = options.paths;
+  analysis_options.threads = options.threads;
+  analysis_options.diff_base = options.diff_base;
+  Analysis analysis = analyze(analysis_options, config, cwd);
   for (const auto& e : analysis.config_errors) err << "godwit: error: " << e << "\n";
   if (!analysis.config_errors.empty()) return kExitError;
   for (const auto& e : analysis.errors) err << "godwit: error: " << e.path << ": " << e.message << "\n";
@@ -73,8 +77,10 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
     ++report.files;
     const ir::Migration& m = file.migration;
     if (!m.has_migration_class && !m.syntax_error) continue;
-    report.migrations.push_back(
-        report::MigrationSummary{m.app_label, m.name, m.file().path(), "unknown", ir::reversibility(m)});
+    const auto phases = analysis.phases.find(&m);
+    report.migrations.push_back(report::MigrationSummary{
+        m.app_label, m.name, m.file().path(), phases != analysis.phases.end() ? phases->second.summary() : "unknown",
+        ir::reversibility(m)});
   }
   report::write_report(options.format, out, report, report::TextOptions{use_color(options.color, out), options.quiet});
   out.flush();

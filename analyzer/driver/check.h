@@ -20,6 +20,7 @@ struct CheckOptions {
   bool exit_zero = false;
   unsigned threads = 0;
   ColorMode color = ColorMode::Auto;
+  std::string diff_base;  // --diff-base REF
   // Set: write the findings to this baseline file instead of reporting them.
   std::filesystem::path write_baseline;
 };

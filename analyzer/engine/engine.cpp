@@ -1,6 +1,7 @@
 #include "analyzer/engine/engine.h"
 
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -41,9 +42,10 @@ void Engine::check_operation(const rule::Analysis& analysis, const ir::Migration
 }
 
 void Engine::run_migration_rules(const rule::Analysis& analysis, const ir::Migration& migration,
-                                 const state::ProjectState& state, bool only_file_rules,
-                                 std::vector<diagnostics::Diagnostic>& out) const {
+                                 const state::ProjectState& state, rule::MigrationRule::When when,
+                                 bool only_file_rules, std::vector<diagnostics::Diagnostic>& out) const {
   for (const Active& active : migration_rules_) {
+    if (static_cast<const rule::MigrationRule&>(*active.rule).when() != when) continue;
     // A migration replaced by a squash is still imported by Django, so only the rules about
     // reading the file apply to it.
     if (only_file_rules && active.rule->meta().code.family != diagnostics::RuleFamily::SY) continue;
@@ -53,13 +55,39 @@ void Engine::run_migration_rules(const rule::Analysis& analysis, const ir::Migra
 }
 
 void Engine::check_migration(const rule::Analysis& analysis, const ir::Migration& migration,
-                             state::ProjectState& state, bool reported,
+                             state::ProjectState& state, bool reported, phase::MigrationPhases& phases,
                              std::vector<diagnostics::Diagnostic>& out) const {
-  if (reported) run_migration_rules(analysis, migration, state, false, out);
+  using When = rule::MigrationRule::When;
+  if (reported) run_migration_rules(analysis, migration, state, When::BeforeOperations, false, out);
+
+  // Names followed through the whole migration, from the state at its start.
+  const auto is_new = [&](std::string_view key) {
+    if (key.empty()) return false;
+    const state::ModelState* model = state.model(migration.app_label, key);
+    return model != nullptr && model->created_in != nullptr &&
+           (model->created_in == &migration || analysis.in_release(model->created_in));
+  };
+  const std::function<bool(std::string_view)> is_new_table = is_new;
+  const auto tables = state::table_renames(migration, state, is_new_table);
+  const auto columns = state::column_renames(migration, state, is_new_table);
+
   for (const ir::Operation& operation : migration.operations) {
+    const phase::PhaseContext context{migration, state, tables, columns, is_new_table, config_};
+    if (operation.kind() == ir::OperationKind::SeparateDatabaseAndState && !operation.database_operations().empty()) {
+      for (const ir::Operation& inner : operation.database_operations()) {
+        phases.operations.push_back(phase::infer(context, inner));
+      }
+    } else {
+      phases.operations.push_back(phase::infer(context, operation));
+    }
     if (reported) check_operation(analysis, migration, state, operation, rule::Placement::TopLevel, nullptr, out);
     state::apply_operation(state, migration, operation);
   }
+  for (const ir::UnresolvedOperations& unresolved : migration.unresolved_operations) {
+    phases.operations.push_back(
+        phase::OperationPhase{nullptr, unresolved.range, phase::Phase::Unknown, unresolved.reason, false});
+  }
+  if (reported) run_migration_rules(analysis, migration, state, When::AfterOperations, false, out);
 }
 
 void Engine::apply_suppressions(const Project& project, std::vector<diagnostics::Diagnostic>& out) const {
@@ -102,8 +130,9 @@ void Engine::apply_suppressions(const Project& project, std::vector<diagnostics:
   }
 }
 
-std::vector<diagnostics::Diagnostic> Engine::run(const Project& project) const {
-  std::vector<diagnostics::Diagnostic> out;
+Engine::Result Engine::run(const Project& project) const {
+  Result result;
+  std::vector<diagnostics::Diagnostic>& out = result.diagnostics;
   std::vector<const ir::Migration*> all;
   std::vector<const ir::Migration*> release;
   std::unordered_set<const ir::Migration*> reported;
@@ -119,7 +148,7 @@ std::vector<diagnostics::Diagnostic> Engine::run(const Project& project) const {
   }
   std::sort(release.begin(), release.end());
   const graph::MigrationGraph graph = graph::MigrationGraph::build(all, config_);
-  const rule::Analysis analysis{config_, graph, release};
+  const rule::Analysis analysis{config_, graph, release, result.phases};
 
   // Replay the plan; rules see the state before each operation.
   state::ProjectState state(config_.swappable);
@@ -127,7 +156,7 @@ std::vector<diagnostics::Diagnostic> Engine::run(const Project& project) const {
   for (const graph::NodeId id : graph.plan()) {
     const ir::Migration* m = graph.node(id).migration;
     planned.insert(m);
-    check_migration(analysis, *m, state, reported.contains(m), out);
+    check_migration(analysis, *m, state, reported.contains(m), result.phases[m], out);
   }
   // Modules outside the plan: helpers without a Migration class, and migrations a squash
   // replaced. Only their own file is checked.
@@ -135,7 +164,8 @@ std::vector<diagnostics::Diagnostic> Engine::run(const Project& project) const {
   for (const ProjectFile& file : project.files) {
     if (!file.reported || planned.contains(&file.migration)) continue;
     const bool replaced = file.migration.has_migration_class;
-    run_migration_rules(analysis, file.migration, empty, replaced, out);
+    run_migration_rules(analysis, file.migration, empty, rule::MigrationRule::When::BeforeOperations, replaced, out);
+    run_migration_rules(analysis, file.migration, empty, rule::MigrationRule::When::AfterOperations, replaced, out);
   }
 
   for (const Active& active : project_rules_) {
@@ -148,7 +178,7 @@ std::vector<diagnostics::Diagnostic> Engine::run(const Project& project) const {
   }
   apply_suppressions(project, out);
   std::stable_sort(out.begin(), out.end(), diagnostics::diagnostic_order);
-  return out;
+  return result;
 }
 
 }  // namespace godwit::engine

@@ -3,6 +3,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/config/config.h"
@@ -25,7 +26,13 @@ class Engine {
   // in `errors`; the caller decides whether they are fatal.
   Engine(std::span<const rule::Rule* const> rules, const config::Config& config, std::vector<std::string>& errors);
 
-  [[nodiscard]] std::vector<diagnostics::Diagnostic> run(const Project& project) const;
+  struct Result {
+    std::vector<diagnostics::Diagnostic> diagnostics;
+    // The inferred phases of every migration replayed (graph nodes not replaced by a squash).
+    std::unordered_map<const ir::Migration*, phase::MigrationPhases> phases;
+  };
+
+  [[nodiscard]] Result run(const Project& project) const;
   [[nodiscard]] const rule::RuleSelection& selection() const { return selection_; }
 
  private:
@@ -35,7 +42,7 @@ class Engine {
   };
 
   void check_migration(const rule::Analysis& analysis, const ir::Migration& migration, state::ProjectState& state,
-                       bool reported, std::vector<diagnostics::Diagnostic>& out) const;
+                       bool reported, phase::MigrationPhases& phases, std::vector<diagnostics::Diagnostic>& out) const;
   void check_operation(const rule::Analysis& analysis, const ir::Migration& migration,
                        const state::ProjectState& state, const ir::Operation& operation, rule::Placement placement,
                        const ir::Operation* wrapper, std::vector<diagnostics::Diagnostic>& out) const;
@@ -43,7 +50,7 @@ class Engine {
   // then runs the suppression rules on what the comments did.
   void apply_suppressions(const Project& project, std::vector<diagnostics::Diagnostic>& out) const;
   void run_migration_rules(const rule::Analysis& analysis, const ir::Migration& migration,
-                           const state::ProjectState& state, bool only_file_rules,
+                           const state::ProjectState& state, rule::MigrationRule::When when, bool only_file_rules,
                            std::vector<diagnostics::Diagnostic>& out) const;
 
   std::span<const rule::Rule* const> rules_;

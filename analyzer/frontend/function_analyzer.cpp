@@ -269,6 +269,7 @@ uint32_t FunctionAnalyzer::analyze_def(TSNode def, ir::FunctionInfo::Scope scope
 uint32_t FunctionAnalyzer::analyze_lambda(TSNode lambda) {
   const PythonGrammar& g = PythonGrammar::get();
   const auto index = static_cast<uint32_t>(migration_.functions.size());
+  if (const auto [it, inserted] = lambdas_.emplace(ts_node_start_byte(lambda), index); !inserted) return it->second;
   ir::FunctionInfo info;
   info.name = "<lambda>";
   info.scope = ir::FunctionInfo::Scope::Lambda;

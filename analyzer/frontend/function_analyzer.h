@@ -3,6 +3,7 @@
 #include <tree_sitter/api.h>
 
 #include <cstdint>
+#include <map>
 #include <string_view>
 
 #include "analyzer/frontend/module_scope.h"
@@ -20,7 +21,8 @@ class FunctionAnalyzer {
 
   // Analyzes a function_definition and appends its FunctionInfo; returns its index.
   uint32_t analyze_def(TSNode def, ir::FunctionInfo::Scope scope);
-  // Analyzes a lambda and appends its FunctionInfo; returns its index.
+  // Analyzes a lambda and appends its FunctionInfo, once per lambda however often the extractor
+  // reaches it (a constant used twice, an operation read again as nested); returns its index.
   uint32_t analyze_lambda(TSNode lambda);
 
  private:
@@ -30,6 +32,7 @@ class FunctionAnalyzer {
   std::string_view text_;
   ir::Migration& migration_;
   const Scope& module_scope_;
+  std::map<uint32_t, uint32_t> lambdas_;  // start byte -> index into Migration::functions
 };
 
 }  // namespace godwit::frontend

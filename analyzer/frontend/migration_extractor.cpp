@@ -1,11 +1,15 @@
 #include "analyzer/frontend/migration_extractor.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/frontend/function_analyzer.h"
+#include "analyzer/frontend/lexical_problems.h"
 #include "analyzer/frontend/module_scope.h"
 #include "analyzer/frontend/node_cursor.h"
 #include "analyzer/frontend/python_grammar.h"
@@ -23,17 +27,27 @@ constexpr uint32_t kMaxDepth = 200;
 // Name substitutions followed before giving up (guards `A = B; B = A`).
 constexpr uint32_t kMaxAliasChain = 16;
 
+// Python's builtin functions and types (sorted): a star import from Django never rebinds them.
+constexpr std::array<std::string_view, 69> kBuiltins{
+    "__import__", "abs",       "all",   "any",         "ascii",   "bin",     "bool",    "breakpoint",   "bytearray",
+    "bytes",      "callable",  "chr",   "classmethod", "compile", "complex", "delattr", "dict",         "dir",
+    "divmod",     "enumerate", "eval",  "exec",        "filter",  "float",   "format",  "frozenset",    "getattr",
+    "globals",    "hasattr",   "hash",  "help",        "hex",     "id",      "input",   "int",          "isinstance",
+    "issubclass", "iter",      "len",   "list",        "locals",  "map",     "max",     "memoryview",   "min",
+    "next",       "object",    "oct",   "open",        "ord",     "pow",     "print",   "property",     "range",
+    "repr",       "reversed",  "round", "set",         "setattr", "slice",   "sorted",  "staticmethod", "str",
+    "sum",        "super",     "tuple", "type",        "vars",    "zip"};
+
+bool is_builtin(std::string_view name) { return std::binary_search(kBuiltins.begin(), kBuiltins.end(), name); }
+
+// The first line of `text`, cut after `limit` bytes at a code point boundary (the text is valid
+// UTF-8, and so must be what ends up in messages).
 std::string abridge(std::string_view text, size_t limit = 40) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '\n' || c == '\r') break;
-    out += c;
-    if (out.size() >= limit) {
-      out += "…";
-      break;
-    }
-  }
-  return out;
+  const std::string_view line = text.substr(0, text.find_first_of("\r\n"));
+  if (line.size() <= limit) return std::string(line);
+  size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(line.substr(0, cut)) + "…";
 }
 
 // Finds the earliest innermost ERROR or MISSING node without recursion.
@@ -48,7 +62,7 @@ std::optional<ir::SyntaxProblem> first_syntax_problem(TSNode root, std::string_v
     if (ts_node_is_missing(node)) {
       const uint32_t at = ts_node_start_byte(node);
       if (!best || at < best->range.begin) {
-        best = ir::SyntaxProblem{ir::SyntaxProblem::Kind::Missing, TextRange{at, at}, ts_node_type(node)};
+        best = ir::SyntaxProblem{ir::SyntaxProblem::Kind::Missing, TextRange{at, at}, ts_node_type(node), {}};
       }
     } else if (ts_node_has_error(node)) {
       const bool is_error = ts_node_symbol(node) == static_cast<TSSymbol>(-1);  // the ERROR symbol
@@ -60,9 +74,15 @@ std::optional<ir::SyntaxProblem> first_syntax_problem(TSNode root, std::string_v
         }
       }
       if (is_error && !inner_error) {
-        const TextRange r = range_of(node);
+        TextRange r = range_of(node);
+        // An ERROR may start with the line break before the text it could not parse.
+        while (r.begin < r.end && r.begin < text.size() &&
+               std::string_view(" \t\f\r\n").find(text[r.begin]) != std::string_view::npos) {
+          ++r.begin;
+        }
         if (!best || r.begin < best->range.begin) {
-          best = ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, r, abridge(text_of(node, text))};
+          best =
+              ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, r, abridge(text.substr(r.begin, r.end - r.begin)), {}};
         }
       } else {
         descend = inner_error;
@@ -101,8 +121,8 @@ class Extractor {
         functions_(text_, migration, module_) {}
 
   void run() {
-    if (const auto problem = first_syntax_problem(root_, text_)) {
-      m_.syntax_error = problem;
+    if (auto problem = choose_syntax_problem(first_syntax_problem(root_, text_), find_lexical_problems(text_))) {
+      m_.syntax_error = std::move(problem);
       return;
     }
     collect_block(root_, /*in_class=*/false);
@@ -117,7 +137,7 @@ class Extractor {
       m_.class_range = range_of(migration_binding_);
       m_.dependencies_known = false;
       m_.unresolved_operations.push_back(
-          {range_of(migration_binding_), "`Migration` is not defined by a class statement in this file", -1});
+          {range_of(migration_binding_), "a `Migration` that is not defined by a class statement in this file", -1});
     }
     check_outside_modifications();
     collect_comments();
@@ -131,7 +151,12 @@ class Extractor {
       const TSNode stmt = c.node();
       const TSSymbol kind = ts_node_symbol(stmt);
       if (kind == g_.import_statement || kind == g_.import_from_statement) {
+        const size_t first = m_.imports.size();
         read_import_statement(stmt, text_, -1, m_.imports, &module_);
+        // `from .base import Migration`: the module has a Migration, defined elsewhere.
+        for (size_t i = first; i < m_.imports.size(); ++i) {
+          if (m_.imports[i].binding == "Migration" && ts_node_is_null(migration_binding_)) migration_binding_ = stmt;
+        }
       } else if (kind == g_.function_definition) {
         bind_def(stmt, Binding::Kind::Def);
       } else if (kind == g_.class_definition) {
@@ -160,11 +185,11 @@ class Extractor {
   void bind_def(TSNode def, Binding::Kind kind) {
     if (ts_node_is_null(def)) return;
     const std::string_view name = text_of(ts_node_child_by_field_id(def, g_.f_name), text_);
-    module_.bind(name, Binding{kind, ts_node_start_byte(def), def, 0});
+    module_.bind(name, Binding{kind, ts_node_end_byte(def), def, 0});
     if (kind == Binding::Kind::Def) {
       module_defs_.push_back(def);
     } else if (name == "Migration") {
-      if (ts_node_is_null(migration_class_)) migration_class_ = def;
+      migration_class_ = def;  // a later definition wins, as at import time
     } else {
       other_classes_.push_back(def);
     }
@@ -173,6 +198,7 @@ class Extractor {
   void bind_assignments(TSNode statement) {
     for (ChildCursor c(statement); c.valid(); c.next()) {
       TSNode node = c.node();
+      const uint32_t bound_at = ts_node_end_byte(node);
       // `a = b = value`: every target binds the final value.
       std::vector<TSNode> targets;
       while (ts_node_symbol(node) == g_.assignment) {
@@ -182,7 +208,7 @@ class Extractor {
           for (const TSNode target : targets) {
             if (ts_node_symbol(target) != g_.identifier) continue;
             const std::string_view name = text_of(target, text_);
-            module_.bind(name, Binding{Binding::Kind::Assign, ts_node_start_byte(target), right, 0});
+            module_.bind(name, Binding{Binding::Kind::Assign, bound_at, right, 0});
             if (name == "Migration" && ts_node_is_null(migration_binding_)) migration_binding_ = statement;
           }
           break;
@@ -252,8 +278,7 @@ class Extractor {
     }
     if (!foreign_base.empty()) {
       if (!m_.operations_found) {
-        m_.unresolved_operations.push_back(
-            {m_.class_range, "`operations` is inherited from `" + foreign_base + "`", -1});
+        m_.unresolved_operations.push_back({m_.class_range, "`operations` inherited from `" + foreign_base + "`", -1});
       }
       if (!saw_dependencies) m_.dependencies_known = false;
     }
@@ -263,7 +288,7 @@ class Extractor {
     const TSSymbol kind = ts_node_symbol(stmt);
     if (kind == g_.function_definition) {
       class_.bind(text_of(ts_node_child_by_field_id(stmt, g_.f_name), text_),
-                  Binding{Binding::Kind::Def, ts_node_start_byte(stmt), stmt, 0});
+                  Binding{Binding::Kind::Def, ts_node_end_byte(stmt), stmt, 0});
       functions_.analyze_def(stmt, ir::FunctionInfo::Scope::MigrationClass);
       return;
     }
@@ -271,7 +296,7 @@ class Extractor {
       const TSNode def = ts_node_child_by_field_id(stmt, g_.f_definition);
       if (ts_node_symbol(def) == g_.function_definition) {
         class_.bind(text_of(ts_node_child_by_field_id(def, g_.f_name), text_),
-                    Binding{Binding::Kind::Def, ts_node_start_byte(def), def, 0});
+                    Binding{Binding::Kind::Def, ts_node_end_byte(def), def, 0});
         functions_.analyze_def(def, ir::FunctionInfo::Scope::MigrationClass);
       }
       return;
@@ -291,7 +316,7 @@ class Extractor {
     if (kind == g_.comment) return;
     if (mentions_operations(stmt)) {
       m_.unresolved_operations.push_back(
-          {range_of(stmt), "`" + std::string(statement_keyword(stmt)) + "` statement changes `operations`", -1});
+          {range_of(stmt), with_article(statement_keyword(stmt)) + " statement that changes `operations`", -1});
     }
   }
 
@@ -300,12 +325,16 @@ class Extractor {
     const TSNode right = ts_node_child_by_field_id(assignment, g_.f_right);
     if (ts_node_symbol(left) != g_.identifier || ts_node_is_null(right)) return;
     const std::string_view name = text_of(left, text_);
-    class_.bind(name, Binding{Binding::Kind::Assign, ts_node_start_byte(left), right, 0});
+    class_.bind(name, Binding{Binding::Kind::Assign, ts_node_end_byte(assignment), right, 0});
     if (name == "operations") {
       m_.operations_found = true;
       m_.operations_range = range_of(stmt);
-      m_.operations.clear();
-      read_operation_list(right, m_.operations, 0);
+      // The new value replaces everything known so far, which it may use itself
+      // (`operations = operations + [...]`).
+      previous_operations_ =
+          PreviousOperations{std::exchange(m_.operations, {}), std::exchange(m_.unresolved_operations, {})};
+      read_operation_list(right, m_.operations, 0, range_of(stmt));
+      previous_operations_.reset();
     } else if (name == "dependencies") {
       saw_dependencies = true;
       m_.dependencies_range = range_of(stmt);
@@ -332,12 +361,12 @@ class Extractor {
     const TSNode right = ts_node_child_by_field_id(augmented, g_.f_right);
     const std::string_view name = text_of(left, text_);
     if (name == "operations" && text_of(op, text_) == "+=") {
-      read_operation_list(right, m_.operations, 0);
+      read_operation_list(right, m_.operations, 0, range_of(stmt));
     } else if (name == "dependencies" && text_of(op, text_) == "+=") {
       read_dependencies(read_value(right, 0, &class_));
     } else if (name == "operations") {
-      m_.unresolved_operations.push_back({range_of(stmt), "`operations` is changed by `" +
-                                                              std::string(text_of(op, text_)) + "`", -1});
+      m_.unresolved_operations.push_back(
+          {range_of(stmt), "`operations " + std::string(text_of(op, text_)) + " ...`", -1});
     }
   }
 
@@ -370,6 +399,12 @@ class Extractor {
     return found;
   }
 
+  // "an `if`", "a `for`".
+  static std::string with_article(std::string_view keyword) {
+    const bool vowel = !keyword.empty() && std::string_view("aeiou").find(keyword.front()) != std::string_view::npos;
+    return std::string(vowel ? "an `" : "a `") + std::string(keyword) + "`";
+  }
+
   std::string_view statement_keyword(TSNode stmt) const {
     const std::string_view t = text_of(stmt, text_);
     const auto end = t.find_first_of(" \t\r\n:(");
@@ -378,9 +413,9 @@ class Extractor {
 
   std::string describe_mutation(TSNode expr) const {
     if (ts_node_symbol(expr) == g_.call) {
-      return "`" + abridge(text_of(ts_node_child_by_field_id(expr, g_.f_function), text_)) + "(...)` changes `operations`";
+      return "`" + abridge(text_of(ts_node_child_by_field_id(expr, g_.f_function), text_)) + "(...)`";
     }
-    return "`" + abridge(text_of(expr, text_)) + "` changes `operations`";
+    return "`" + abridge(text_of(expr, text_)) + "`";
   }
 
   // Module-level code after the class that changes Migration.operations.
@@ -396,16 +431,21 @@ class Extractor {
       }
       const std::string_view t = text_of(stmt, text_);
       if (t.find("Migration.operations") != std::string_view::npos) {
-        m_.unresolved_operations.push_back({range_of(stmt), "module code changes `Migration.operations`", -1});
+        m_.unresolved_operations.push_back({range_of(stmt), "module code that changes `Migration.operations`", -1});
       }
     }
   }
 
   // ---- operations ----
 
-  void read_operation_list(TSNode node, std::vector<ir::Operation>& out, uint32_t depth) {
+  // Reads `node` as a list of operations. `whole` is where to report `node` itself when it cannot
+  // be resolved: the `operations = ...` statement for the whole value, the `*element` for a
+  // starred element, the name as written for a name bound elsewhere; by default, `node`.
+  void read_operation_list(TSNode node, std::vector<ir::Operation>& out, uint32_t depth,
+                           std::optional<TextRange> whole = std::nullopt) {
+    const TextRange here = whole.value_or(range_of(node));
     if (depth > kMaxAliasChain + kMaxDepth) {
-      m_.unresolved_operations.push_back({range_of(node), "operations nested too deeply", -1});
+      m_.unresolved_operations.push_back({here, "operations nested too deeply", -1});
       return;
     }
     const TSSymbol kind = ts_node_symbol(node);
@@ -416,29 +456,56 @@ class Extractor {
       }
       return;
     }
-    if (kind == g_.parenthesized_expression && ts_node_named_child_count(node) == 1) {
-      read_operation_list(ts_node_named_child(node, 0), out, depth + 1);
+    if (const TSNode inner = parenthesized(node); !ts_node_is_null(inner)) {
+      read_operation_list(inner, out, depth + 1, whole);
       return;
     }
-    if (kind == g_.binary_operator &&
-        text_of(ts_node_child_by_field_id(node, g_.f_operator), text_) == "+") {
-      read_operation_list(ts_node_child_by_field_id(node, g_.f_left), out, depth + 1);
-      read_operation_list(ts_node_child_by_field_id(node, g_.f_right), out, depth + 1);
+    if (is_concatenation(node)) {
+      // `a + b + c` nests to the left, one level per term: walk the chain instead of recursing,
+      // so that a long chain is read whole.
+      std::vector<TSNode> terms;
+      TSNode left = node;
+      for (; is_concatenation(left); left = ts_node_child_by_field_id(left, g_.f_left)) {
+        terms.push_back(ts_node_child_by_field_id(left, g_.f_right));
+      }
+      terms.push_back(left);
+      for (auto term = terms.rbegin(); term != terms.rend(); ++term) read_operation_list(*term, out, depth + 1);
       return;
     }
     if (kind == g_.identifier) {
       const std::string_view name = text_of(node, text_);
+      if (name == "operations" && previous_operations_ && class_binding(class_, name, ts_node_start_byte(node))) {
+        splice_previous_operations(node, out);
+        return;
+      }
       const Binding* b = lookup_value_binding(name, ts_node_start_byte(node));
       if (b != nullptr && b->kind == Binding::Kind::Assign && !ts_node_is_null(b->node) && depth < kMaxAliasChain &&
           !ts_node_eq(b->node, node)) {
-        read_operation_list(b->node, out, depth + 1);
+        read_operation_list(b->node, out, depth + 1, here);
         return;
       }
       m_.unresolved_operations.push_back(
-          {range_of(node), "`" + std::string(name) + "` is not a literal list godwit can read", -1});
+          {here, "`" + std::string(name) + "`, which is not a list defined in this file", -1});
       return;
     }
-    m_.unresolved_operations.push_back({range_of(node), describe_unresolved(node), -1});
+    m_.unresolved_operations.push_back({here, describe_unresolved(node), -1});
+  }
+
+  // The expression inside `( ... )`, comments aside; null when `node` is not one.
+  TSNode parenthesized(TSNode node) const {
+    if (ts_node_symbol(node) != g_.parenthesized_expression) return TSNode{};
+    TSNode inner{};
+    for (ChildCursor c(node); c.valid(); c.next()) {
+      if (!ts_node_is_named(c.node()) || ts_node_symbol(c.node()) == g_.comment) continue;
+      if (!ts_node_is_null(inner)) return TSNode{};  // more than one expression
+      inner = c.node();
+    }
+    return inner;
+  }
+
+  bool is_concatenation(TSNode node) const {
+    return ts_node_symbol(node) == g_.binary_operator &&
+           text_of(ts_node_child_by_field_id(node, g_.f_operator), text_) == "+";
   }
 
   std::string describe_unresolved(TSNode node) const {
@@ -449,20 +516,48 @@ class Extractor {
     if (kind == g_.list_comprehension || kind == g_.generator_expression) return "a comprehension";
     if (kind == g_.conditional_expression) return "a conditional expression";
     if (kind == g_.subscript) return "a subscript";
+    if (kind == g_.identifier || kind == g_.attribute) {
+      return "`" + abridge(text_of(node, text_)) + "`, which is not defined in this file";
+    }
     return "`" + abridge(text_of(node, text_)) + "`";
   }
 
+  // `operations` as it was before the assignment being read: moved into `out` once.
+  void splice_previous_operations(TSNode reference, std::vector<ir::Operation>& out) {
+    PreviousOperations& previous = *previous_operations_;
+    if (previous.used) {
+      m_.unresolved_operations.push_back({range_of(reference), "`operations` is used twice in its own value", -1});
+      return;
+    }
+    previous.used = true;
+    for (ir::Operation& op : previous.operations) out.push_back(std::move(op));
+    for (ir::UnresolvedOperations& u : previous.unresolved) m_.unresolved_operations.push_back(std::move(u));
+  }
+
+  // The binding of `name` in the Migration class body in effect at `offset`, if any.
+  static const Binding* class_binding(const Scope& cls, std::string_view name, uint32_t offset) {
+    const Binding* b = cls.lookup(name, offset);
+    return b != nullptr && b->offset < offset ? b : nullptr;
+  }
+
+  // A binding never explains a use inside its own definition (Scope::lookup falls back to a
+  // later binding): `OPS = OPS + [...]` with no earlier OPS, `class Migration(Migration)`.
+  static const Binding* unless_inside(const Binding* b, uint32_t offset) {
+    if (b == nullptr || ts_node_is_null(b->node)) return b;
+    return ts_node_start_byte(b->node) <= offset && offset < ts_node_end_byte(b->node) ? nullptr : b;
+  }
+
   const Binding* lookup_value_binding(std::string_view name, uint32_t offset) const {
-    if (const Binding* b = class_.lookup(name, offset); b != nullptr && b->offset < offset) return b;
-    return module_.lookup(name, offset);
+    if (const Binding* b = class_binding(class_, name, offset)) return b;
+    return unless_inside(module_.lookup(name, offset), offset);
   }
 
   void read_operation_element(TSNode element, std::vector<ir::Operation>& out, uint32_t depth) {
     TSNode node = element;
     for (uint32_t hops = 0; hops < kMaxAliasChain; ++hops) {
       const TSSymbol kind = ts_node_symbol(node);
-      if (kind == g_.parenthesized_expression && ts_node_named_child_count(node) == 1) {
-        node = ts_node_named_child(node, 0);
+      if (const TSNode inner = parenthesized(node); !ts_node_is_null(inner)) {
+        node = inner;
         continue;
       }
       if (kind == g_.identifier) {
@@ -477,7 +572,7 @@ class Extractor {
     const TSSymbol kind = ts_node_symbol(node);
     if (kind == g_.list_splat) {
       const TSNode inner = ts_node_named_child(node, 0);
-      read_operation_list(inner, out, depth + 1);
+      read_operation_list(inner, out, depth + 1, range_of(element));
       return;
     }
     if (kind == g_.call) {
@@ -511,6 +606,7 @@ class Extractor {
     const TSNode args = ts_node_child_by_field_id(call, g_.f_arguments);
     if (ts_node_is_null(args) || ts_node_symbol(args) != g_.argument_list) return;
     long index = 0;
+    bool after_splat = false;  // positions after `*args` are unknown
     for (ChildCursor c(args); c.valid(); c.next()) {
       const TSNode arg = c.node();
       if (!ts_node_is_named(arg) || ts_node_symbol(arg) == g_.comment) continue;
@@ -520,7 +616,8 @@ class Extractor {
         }
         continue;
       }
-      if (ts_node_symbol(arg) == g_.list_splat || ts_node_symbol(arg) == g_.dictionary_splat) continue;
+      after_splat = after_splat || ts_node_symbol(arg) == g_.list_splat;
+      if (after_splat || ts_node_symbol(arg) == g_.dictionary_splat) continue;
       if (index++ == position && position < sig.positional) read_operation_list(arg, out, depth + 1);
     }
   }
@@ -626,13 +723,9 @@ class Extractor {
   // Resolves the root of a dotted name through class scope, module scope and imports.
   Resolved resolve(std::string_view root, uint32_t offset, const Scope* cls) const {
     Resolved r;
-    const Binding* b = nullptr;
-    if (cls != nullptr) {
-      b = cls->lookup(root, offset);
-      if (b != nullptr && b->offset >= offset) b = nullptr;
-    }
-    if (b == nullptr) b = module_.lookup(root, offset);
-    if (b == nullptr) {
+    const Binding* b = cls != nullptr ? class_binding(*cls, root, offset) : nullptr;
+    if (b == nullptr) b = unless_inside(module_.lookup(root, offset), offset);
+    if (b == nullptr && !is_builtin(root)) {
       for (const uint32_t index : module_.star_imports) {
         const std::string& module = m_.imports[index].module;
         if (module.starts_with("django.")) {
@@ -641,6 +734,8 @@ class Extractor {
           return r;
         }
       }
+    }
+    if (b == nullptr) {
       r.qualified = std::string(root);
       return r;
     }
@@ -867,9 +962,8 @@ class Extractor {
     if (kind == g_.tuple) return read_sequence(node, Value::Kind::Tuple, depth, cls);
     if (kind == g_.set) return read_sequence(node, Value::Kind::Set, depth, cls);
     if (kind == g_.parenthesized_expression) {
-      if (ts_node_named_child_count(node) == 1) {
-        Value inner = read_value(ts_node_named_child(node, 0), depth + 1, cls);
-        return inner;
+      if (const TSNode inner = parenthesized(node); !ts_node_is_null(inner)) {
+        return read_value(inner, depth + 1, cls);
       }
       return opaque(node);
     }
@@ -951,6 +1045,13 @@ class Extractor {
   TSNode migration_class_{};
   TSNode migration_binding_{};
   uint32_t alias_depth_ = 0;
+  // While `operations = ...` is read: the operations known before it.
+  struct PreviousOperations {
+    std::vector<ir::Operation> operations;
+    std::vector<ir::UnresolvedOperations> unresolved;
+    bool used = false;
+  };
+  std::optional<PreviousOperations> previous_operations_;
 };
 
 }  // namespace
@@ -971,21 +1072,24 @@ ir::Migration read_migration(PythonParser& parser, std::shared_ptr<const source:
   migration.app_label = std::move(app_label);
   migration.name = std::move(name);
   migration.source = source;
-  // Python refuses these before parsing, and so does godwit.
-  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+  // Python refuses these before parsing, and so does godwit; the earlier of the two is reported
+  // (a UTF-16 file is invalid UTF-8 at byte 0, before its first NUL).
+  const size_t nul = text.find('\0');
+  const size_t valid = source::valid_utf8_prefix(text);
+  if (nul != std::string_view::npos && nul < valid) {
     const auto at = static_cast<uint32_t>(nul);
-    migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::NulByte, {at, at + 1}, {}};
+    migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::NulByte, {at, at + 1}, {}, {}};
     return migration;
   }
-  if (const size_t valid = source::valid_utf8_prefix(text); valid != text.size()) {
+  if (valid != text.size() && !declares_non_utf8_encoding(text)) {
     const auto at = static_cast<uint32_t>(valid);
-    migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::InvalidUtf8, {at, at + 1}, {}};
+    migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::InvalidUtf8, {at, at + 1}, {}, {}};
     return migration;
   }
   const auto tree = parser.parse(source);
   if (!tree) {
     migration.syntax_error =
-        ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, {0, 0}, "the parser gave up on this file"};
+        ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, {0, 0}, "the parser gave up on this file", {}};
     return migration;
   }
   return extract_migration(*tree, migration.app_label, migration.name);

@@ -14,7 +14,10 @@ namespace godwit::frontend {
 struct Binding {
   enum class Kind : uint8_t { Import, Def, Class, Assign };
   Kind kind = Kind::Assign;
-  uint32_t offset = 0;    // where the binding happens
+  // Where the binding takes effect: the end of its statement, as Python binds a name only after
+  // evaluating the right-hand side (`OPS = OPS + [...]`, `class Migration(Migration)` see the
+  // earlier binding). Imports: the start of the statement.
+  uint32_t offset = 0;
   TSNode node{};          // Def/Class: the definition; Assign: the assigned expression
   uint32_t import_index = 0;
 };

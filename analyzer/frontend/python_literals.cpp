@@ -22,6 +22,9 @@ StringPrefix parse_string_prefix(std::string_view start_token) {
 namespace {
 
 void append_utf8(std::string& out, uint32_t cp) {
+  // A lone surrogate (`'\ud800'`) is a valid Python str but has no UTF-8 form: decoded strings
+  // stay valid UTF-8 (they end up in messages and JSON) with U+FFFD in its place.
+  if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
   if (cp < 0x80) {
     out += static_cast<char>(cp);
   } else if (cp < 0x800) {

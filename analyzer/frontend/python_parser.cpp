@@ -30,8 +30,19 @@ std::unique_ptr<SyntaxTree> PythonParser::parse(std::shared_ptr<const source::So
   } else {
     ts_parser_set_included_ranges(parser_.get(), nullptr, 0);
   }
-  TSTree* tree = ts_parser_parse_string(parser_.get(), previous != nullptr ? previous->raw() : nullptr, text.data(),
-                                        static_cast<uint32_t>(text.size()));
+  // Python ends a line at a lone '\r' too (old Mac line endings); the grammar's scanner does not.
+  // Parse a copy with each lone '\r' turned into '\n': same length, so every byte offset of the
+  // tree still points into `text`, which is what the extractor reads.
+  std::string with_newlines;
+  std::string_view input = text;
+  for (size_t at = text.find('\r'); at != std::string_view::npos; at = text.find('\r', at + 1)) {
+    if (at + 1 < text.size() && text[at + 1] == '\n') continue;
+    if (with_newlines.empty()) with_newlines = std::string(text);
+    with_newlines[at] = '\n';
+    input = with_newlines;
+  }
+  TSTree* tree = ts_parser_parse_string(parser_.get(), previous != nullptr ? previous->raw() : nullptr, input.data(),
+                                        static_cast<uint32_t>(input.size()));
   if (tree == nullptr) {
     ts_parser_reset(parser_.get());
     return nullptr;

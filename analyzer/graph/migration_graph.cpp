@@ -173,7 +173,10 @@ MigrationGraph MigrationGraph::build(std::span<const ir::Migration* const> modul
     if (g.nodes_[id].migration != nullptr) continue;  // the same migration twice: the first one counts
     g.nodes_[id].migration = m;
     real.push_back(id);
-    if (m->syntax_error || !m->dependencies_known) unknown.push_back(m->app_label);
+    const auto unreadable = [](const ir::MigrationRef& r) { return !r.known; };
+    const bool refs_unknown = std::any_of(m->run_before.begin(), m->run_before.end(), unreadable) ||
+                              std::any_of(m->replaces.begin(), m->replaces.end(), unreadable);
+    if (m->syntax_error || !m->dependencies_known || refs_unknown) unknown.push_back(m->app_label);
   }
   std::sort(apps.begin(), apps.end());
   apps.erase(std::unique(apps.begin(), apps.end()), apps.end());
@@ -184,12 +187,15 @@ MigrationGraph MigrationGraph::build(std::span<const ir::Migration* const> modul
   std::sort(real.begin(), real.end(), [&g](NodeId a, NodeId b) { return g.key_less(a, b); });
   for (const NodeId id : real) g.app_nodes_[g.nodes_[id].app].push_back(id);
 
-  // Internal (same-app) dependencies first, so that __first__ finds the right root.
+  // Internal (same-app) dependencies first, so that __first__ finds the right root. Like Django's
+  // add_internal_dependencies, only a same-app `__first__` is ignored: a same-app `__latest__` is
+  // taken as a migration of that name, which does not exist (NodeNotFoundError).
   for (const NodeId id : real) {
     const ir::Migration& m = *g.nodes_[id].migration;
     for (const ir::Dependency& d : m.dependencies) {
-      if (d.kind != ir::Dependency::Kind::Migration || d.app != m.app_label) continue;
-      g.add_edge(id, g.intern(d.app, d.name), &m, d.range, false);
+      if (d.app != m.app_label) continue;
+      if (d.kind == ir::Dependency::Kind::Migration) g.add_edge(id, g.intern(d.app, d.name), &m, d.range, false);
+      if (d.kind == ir::Dependency::Kind::Latest) g.add_edge(id, g.intern(d.app, "__latest__"), &m, d.range, false);
     }
   }
   // Django's check_key: resolves __first__/__latest__, ignores same-app __first__ and apps that
@@ -379,15 +385,25 @@ void MigrationGraph::compute_cycles() {
     const NodeId first = component.front();
     const std::unordered_set<NodeId> members(component.begin(), component.end());
     // The entry in the first migration's file that points into the cycle: a dependency on a
-    // member, or a run_before naming one; the earliest in the file.
+    // member, or a run_before naming one; the earliest in the file. When that file declares no
+    // edge of the cycle (the first migration depends on a member only through the member's
+    // `run_before`), the entry that declares such a dependency, earliest by (file, position).
     std::optional<size_t> chosen;
+    std::optional<size_t> elsewhere;
     for (size_t i = 0; i < edges_.size(); ++i) {
       const Edge& e = edges_[i];
-      if (e.declared_in != nodes_[first].migration) continue;
-      const bool inside = e.run_before ? (e.parent == first && members.contains(e.child))
-                                       : (e.child == first && members.contains(e.parent));
-      if (inside && (!chosen || e.entry.begin < edges_[*chosen].entry.begin)) chosen = i;
+      if (e.declared_in == nodes_[first].migration) {
+        const bool inside = e.run_before ? (e.parent == first && members.contains(e.child))
+                                         : (e.child == first && members.contains(e.parent));
+        if (inside && (!chosen || e.entry.begin < edges_[*chosen].entry.begin)) chosen = i;
+      } else if (e.child == first && members.contains(e.parent)) {
+        const auto order = [](const Edge& x) {
+          return std::tie(x.declared_in->app_label, x.declared_in->name, x.entry.begin);
+        };
+        if (!elsewhere || order(e) < order(edges_[*elsewhere])) elsewhere = i;
+      }
     }
+    if (!chosen) chosen = elsewhere;
     if (!chosen) continue;
     const Edge& e = edges_[*chosen];
     // Walk from `from` to `to` through dependencies inside the component (BFS: shortest path).
@@ -413,7 +429,7 @@ void MigrationGraph::compute_cycles() {
     };
     Cycle cycle;
     cycle.entry = *chosen;
-    if (!e.run_before) {
+    if (e.child == first) {
       // first -> parent ... -> first
       if (e.parent == first) {
         cycle.nodes = {first};
@@ -424,7 +440,7 @@ void MigrationGraph::compute_cycles() {
         cycle.nodes.insert(cycle.nodes.begin(), first);
       }
     } else {
-      // child -> first ... -> child; listed from first.
+      // A run_before in first's file: child -> first ... -> child; listed from first.
       cycle.nodes = path(first, e.child);
       if (cycle.nodes.empty()) continue;
     }

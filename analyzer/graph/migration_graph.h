@@ -71,14 +71,16 @@ class MigrationGraph {
   // The order Django applies migrations in (`forwards_plan` of every leaf, in leaf order).
   // Nodes on a dependency cycle still appear once.
   [[nodiscard]] const std::vector<NodeId>& plan() const { return plan_; }
-  // Apps whose graph cannot be trusted: a module with a syntax error or dependencies godwit
-  // could not read.
+  // Apps whose graph cannot be trusted: a module with a syntax error, or `dependencies`,
+  // `run_before` or `replaces` godwit could not read.
   [[nodiscard]] bool app_has_unknown_edges(std::string_view app) const;
 
   [[nodiscard]] const std::vector<MissingDependency>& missing() const { return missing_; }
   // A dependency cycle: node ids in edge order (cycle[i] depends on cycle[i+1], the last on the
   // first), starting at its first node by (app, name); `entry` is the edge declared in that
-  // first node's file (a dependency or run_before entry) that closes the cycle.
+  // first node's file (a dependency or run_before entry) that closes the cycle, or, when that
+  // file declares none, the run_before entry elsewhere that makes the first node depend on the
+  // next one.
   struct Cycle {
     std::vector<NodeId> nodes;
     size_t entry;  // into edges()

@@ -110,12 +110,29 @@ struct SafeMarker {
   TextRange range;
 };
 
-// The first reason the file is not valid Python.
+// The first reason the file is not valid Python, as precisely as Python would put it.
 struct SyntaxProblem {
-  enum class Kind : uint8_t { Error, Missing, InvalidUtf8, NulByte };
+  enum class Kind : uint8_t {
+    Error,                  // detail: the unexpected text (abridged); empty when the parser gave no text
+    Missing,                // detail: the expected token (`)`, `:`) or its grammar name (`identifier`)
+    UnclosedBracket,        // detail: the opening bracket, never closed (range: it)
+    MismatchedBracket,      // detail: the closing bracket (range: it); related: the opening one it does not match
+    UnmatchedBracket,       // detail: a closing bracket with nothing open
+    UnterminatedString,     // detail: the opening quote(s); range: from the string's start
+    UnexpectedIndent,       // range: the indentation
+    UnmatchedDedent,        // an unindent to no outer level (range: the indentation)
+    InconsistentTabs,       // tabs and spaces mixed so that the indentation is ambiguous
+    ExpectedIndentedBlock,  // range: the first token of the line that should be indented; related: the
+                            // header it belongs to, up to its `:` (when the file ends instead, range is
+                            // that header and related is empty)
+    ConflictMarker,         // detail: the marker (`<<<<<<<`); range: its line
+    InvalidUtf8,
+    NulByte,
+  };
   Kind kind = Kind::Error;
   TextRange range;
-  std::string detail;  // Missing: the expected token; Error: the unexpected text (abridged)
+  std::string detail;
+  TextRange related;  // MismatchedBracket, ExpectedIndentedBlock (empty otherwise)
 };
 
 // Something `operations` holds that godwit cannot resolve statically.

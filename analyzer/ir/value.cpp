@@ -169,7 +169,8 @@ const Value* Value::keyword(std::string_view name) const {
 }
 
 const Value* Value::dict_get(std::string_view key) const {
-  for (size_t i = 0; i < dict_size(); ++i) {
+  // `{"k": 1, "k": 2}` is {"k": 2} in Python: the last entry wins.
+  for (size_t i = dict_size(); i-- > 0;) {
     const std::string* k = dict_key(i).as_string();
     if (k != nullptr && *k == key) return &dict_value(i);
   }
@@ -208,9 +209,14 @@ bool Value::same_as(const Value& other) const {
   return true;
 }
 
-std::string python_repr(std::string_view text) {
+namespace {
+
+// Python's repr of a str or, with `bytes`, of a bytes object: a bytes value shows every byte
+// outside printable ASCII as \xNN, so the rendering stays valid UTF-8 whatever the bytes.
+std::string repr(std::string_view text, bool bytes) {
   std::string out = "'";
   for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
     switch (c) {
       case '\\': out += "\\\\"; break;
       case '\'': out += "\\'"; break;
@@ -218,9 +224,9 @@ std::string python_repr(std::string_view text) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
+        if (byte < 0x20 || byte == 0x7F || (bytes && byte >= 0x80)) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+          std::snprintf(buf, sizeof buf, "\\x%02x", byte);
           out += buf;
         } else {
           out += c;
@@ -231,8 +237,6 @@ std::string python_repr(std::string_view text) {
   return out;
 }
 
-namespace {
-
 void join(std::string& out, std::span<const Value> values) {
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ", ";
@@ -241,6 +245,8 @@ void join(std::string& out, std::span<const Value> values) {
 }
 
 }  // namespace
+
+std::string python_repr(std::string_view text) { return repr(text, false); }
 
 std::string Value::render() const {
   switch (kind_) {
@@ -260,7 +266,7 @@ std::string Value::render() const {
     case Kind::String:
       return python_repr(text_);
     case Kind::Bytes:
-      return "b" + python_repr(text_);
+      return "b" + repr(text_, true);
     case Kind::Name:
       return text_;
     case Kind::Call: {
@@ -269,7 +275,7 @@ std::string Value::render() const {
       const auto kw = keyword_values();
       for (size_t i = 0; i < kw.size(); ++i) {
         if (scalar_.i > 0 || i > 0) out += ", ";
-        out += keys_[i] == "**" ? "**" : keys_[i] + "=";
+        if (keys_[i] != "**") out += keys_[i] + "=";  // a `**kwargs` value's text has its stars
         out += kw[i].render();
       }
       return out + ")";

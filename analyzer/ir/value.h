@@ -75,7 +75,8 @@ class Value {
   // True for a Name or Call whose qualified name is `qualified` or ends with `.qualified`.
   [[nodiscard]] bool names(std::string_view qualified) const;
 
-  // List, Tuple, Set: the elements. Call: the positional arguments.
+  // List, Tuple, Set: the elements. Call: the positional arguments (a `*args` splat is kept as an
+  // Opaque whose text starts with `*`).
   [[nodiscard]] std::span<const Value> elements() const;
   // Call: the keyword arguments, in source order (`**kwargs` appears with the key "**").
   [[nodiscard]] std::span<const Value> keyword_values() const;

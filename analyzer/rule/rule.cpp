@@ -32,6 +32,11 @@ bool Analysis::in_release(const ir::Migration* migration) const {
   return std::binary_search(release.begin(), release.end(), migration);
 }
 
+const phase::MigrationPhases* Analysis::phases_of(const ir::Migration* migration) const {
+  const auto it = phases.find(migration);
+  return it == phases.end() ? nullptr : &it->second;
+}
+
 bool MigrationContext::is_new_table(std::string_view model_key) const {
   if (model_key.empty()) return false;
   const state::ModelState* model = state_.model(migration_.app_label, model_key);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <unordered_map>
 #include <optional>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 #include "analyzer/graph/migration_graph.h"
 #include "analyzer/ir/migration.h"
 #include "analyzer/ir/operation_kind.h"
+#include "analyzer/phase/phase.h"
 #include "analyzer/state/project_state.h"
 #include "analyzer/suppression/suppression.h"
 
@@ -76,8 +78,14 @@ class OperationRule : public Rule {
 
 class MigrationRule : public Rule {
  public:
+  // Before: the context's state is the state before the migration's first operation (for
+  // rules that follow names through the migration). After: the state after the last one, and
+  // the migration's phases are known (for rules about the migration as a whole).
+  enum class When : uint8_t { BeforeOperations, AfterOperations };
+
   using Rule::Rule;
   [[nodiscard]] Granularity granularity() const final { return Granularity::Migration; }
+  [[nodiscard]] virtual When when() const { return When::BeforeOperations; }
   virtual void check(const MigrationContext& context) const = 0;
 };
 
@@ -118,8 +126,13 @@ struct Analysis {
   const config::Config& config;
   const graph::MigrationGraph& graph;
   const std::vector<const ir::Migration*>& release;  // sorted by pointer
+  // The inferred phases of every migration replayed so far (all of them for project rules).
+  const std::unordered_map<const ir::Migration*, phase::MigrationPhases>& phases;
 
   [[nodiscard]] bool in_release(const ir::Migration* migration) const;
+  [[nodiscard]] bool has_release() const { return !release.empty(); }
+  // nullptr for a migration not replayed (not a graph node, or replaced by a squash).
+  [[nodiscard]] const phase::MigrationPhases* phases_of(const ir::Migration* migration) const;
 };
 
 class MigrationContext {
@@ -135,6 +148,9 @@ class MigrationContext {
   [[nodiscard]] const graph::MigrationGraph& graph() const { return analysis_.graph; }
   [[nodiscard]] const Analysis& analysis() const { return analysis_; }
   [[nodiscard]] const state::ProjectState& state() const { return state_; }
+  // The phases of this migration's operations; nullptr before they were inferred (rules that
+  // run BeforeOperations, and modules that are not graph nodes).
+  [[nodiscard]] const phase::MigrationPhases* phases() const { return analysis_.phases_of(&migration_); }
   // A table created earlier in this migration or, with --diff-base, in the same release:
   // no old code uses it and it is empty, so lock and compatibility rules do not apply.
   [[nodiscard]] bool is_new_table(std::string_view model_key) const;

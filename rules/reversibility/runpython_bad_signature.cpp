@@ -127,7 +127,7 @@ bool positional_kind(ir::ParameterKind kind) {
 }
 
 // Binds `positional` positional arguments and the `keywords` to `parameters` as Python does.
-std::optional<BindError> bind(std::span<const ir::Parameter> parameters, size_t positional,
+std::optional<BindError> bind_call(std::span<const ir::Parameter> parameters, size_t positional,
                               std::span<const std::string> keywords) {
   std::vector<size_t> slots;  // indices of the parameters positional arguments fill, in order
   bool var_positional = false;
@@ -285,7 +285,7 @@ class RunPythonBadSignature final : public rule::MigrationRule {
         const ir::FunctionInfo& function = *target->function;
         if (reported.contains({function.range.begin, function.range.end})) continue;
         const auto error =
-            bind(function.parameters, target->bound_positional + kRunPythonArguments, target->bound_keywords);
+            bind_call(function.parameters, target->bound_positional + kRunPythonArguments, target->bound_keywords);
         if (!error) continue;
         reported.emplace(function.range.begin, function.range.end);
         const bool lambda = function.scope == ir::FunctionInfo::Scope::Lambda;

@@ -128,7 +128,7 @@ void apply_header(std::string_view text, config::Config& config) {
       config.deploy_order = *order;
     } else if (key == "migrations-dir") {
       config.migrations_dirs = list(value);
-    } else if (key == "app") {
+    } else if (key == "app" || key == "release") {
       // used by the runner to place a single-file fixture
     } else if (key == "require-suppression-reason") {
       if (value != "true" && value != "false") {
@@ -158,6 +158,24 @@ std::string fixture_app(std::string_view text) {
   if (std::regex_search(text.begin(), text.end(), m, kApp)) return m[1];
   if (std::regex_search(text.begin(), text.end(), m, kDependency)) return m[1];
   return "app";
+}
+
+// The header's `release=app.migration,...`: the migrations new in the release (as --diff-base
+// would find them).
+std::vector<std::string> release_of(const std::vector<fs::path>& files) {
+  static const std::regex kRelease(R"re(#\s*godwit-test:.*\brelease=([^\s]+))re");
+  for (const fs::path& file : files) {
+    const std::string text = slurp(file);
+    std::smatch m;
+    if (std::regex_search(text, m, kRelease)) {
+      std::vector<std::string> out;
+      std::stringstream ss(m[1].str());
+      std::string item;
+      while (std::getline(ss, item, ',')) out.push_back(item);
+      return out;
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -204,7 +222,11 @@ FixtureResult run_fixture(const fs::path& root) {
     auto found = parse_expectations(rel, text);
     expectations.insert(expectations.end(), found.begin(), found.end());
   }
-  const driver::Analysis analysis = driver::analyze(driver::AnalysisOptions{{fs::path(".")}, 1}, config, base);
+  driver::AnalysisOptions options;
+  options.paths = {fs::path(".")};
+  options.threads = 1;
+  options.release = release_of(files);
+  const driver::Analysis analysis = driver::analyze(options, config, base);
   for (const auto& e : analysis.config_errors) result.failures.push_back("configuration: " + e);
   for (const auto& e : analysis.errors) result.failures.push_back("I/O: " + e.path + ": " + e.message);
   result.diagnostics = analysis.diagnostics.size();
@@ -258,7 +280,10 @@ std::vector<diagnostics::Diagnostic> run_example(std::string_view example, std::
   config::Config config;
   config.root = dir;
   apply_header("# godwit-test: " + std::string(settings), config);
-  driver::Analysis analysis = driver::analyze(driver::AnalysisOptions{{"."}, 1}, config, dir);
+  driver::AnalysisOptions options;
+  options.paths = {fs::path(".")};
+  options.threads = 1;
+  driver::Analysis analysis = driver::analyze(options, config, dir);
   if (!analysis.errors.empty() || !analysis.config_errors.empty()) {
     throw std::runtime_error("example could not be analyzed");
   }

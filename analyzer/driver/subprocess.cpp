@@ -1,4 +1,4 @@
-#include "tests/support/run_process.h"
+#include "analyzer/driver/subprocess.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -11,7 +11,7 @@
 
 extern char** environ;
 
-namespace godwit::test {
+namespace godwit::driver {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd, const std::string& input,
                           const std::vector<std::string>& env) {
@@ -31,7 +31,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());
     _exit(127);
   }
   close(in_pipe[0]);
@@ -78,4 +78,4 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
-}  // namespace godwit::test
+}  // namespace godwit::driver

@@ -1,0 +1,269 @@
+#include "analyzer/phase/phase.h"
+
+#include <algorithm>
+#include <array>
+
+#include "analyzer/ir/column_type.h"
+
+namespace godwit::phase {
+
+namespace {
+
+using ir::OperationKind;
+using ir::Param;
+
+int rank(Phase p) { return p == Phase::Unknown ? -1 : static_cast<int>(p); }
+
+// Keeps the latest phase (and its reason) of several aspects of one operation.
+struct Verdict {
+  Phase phase = Phase::Always;
+  std::string reason;
+  void raise(Phase p, std::string why) {
+    if (rank(p) > rank(phase) || (rank(p) == rank(phase) && reason.empty())) {
+      phase = p;
+      reason = std::move(why);
+    }
+  }
+};
+
+std::string ticked(std::string_view s) { return "`" + std::string(s) + "`"; }
+
+const state::NameChange* change_of(const std::vector<state::NameChange>& changes, const ir::Operation& op) {
+  for (const state::NameChange& c : changes) {
+    if (c.operation == &op) return &c;
+  }
+  return nullptr;
+}
+
+bool has_index(const ir::FieldSpec& f) { return f.db_index == ir::Tri::Yes || f.unique == ir::Tri::Yes; }
+
+OperationPhase alter_field(const PhaseContext& ctx, const ir::Operation& op, const std::string& model_key,
+                           OperationPhase result) {
+  const std::string* name = op.string_arg(Param::name);
+  const ir::FieldSpec* after = op.field();
+  if (name == nullptr || after == nullptr || after->has_unpacking) {
+    result.reason = "AlterField godwit cannot read";
+    return result;
+  }
+  const state::FieldLookup lookup = ctx.before.lookup_field(ctx.migration.app_label, model_key, *name);
+  const std::string field = ticked(model_key + "." + *name);
+  if (lookup.knowledge != state::Knowledge::Known) {
+    result.reason = "AlterField of " + field + " (its history is not visible)";
+    return result;
+  }
+  const ir::FieldSpec& before = lookup.field->spec;
+  Verdict v;
+  v.raise(Phase::Always, "AlterField of " + field + " changes only Django's state");
+  if (const state::NameChange* c = change_of(ctx.column_renames, op); c != nullptr && c->net_change()) {
+    v.raise(Phase::MultiStep, "AlterField renames column " + ticked(c->from) + " to " + ticked(c->to));
+  }
+  switch (ir::compare_column_types(before, *after, ctx.config.database)) {
+    case ir::TypeChange::Rewrite: v.raise(Phase::MultiStep, "AlterField changes the type of " + field); break;
+    case ir::TypeChange::Widening: v.raise(Phase::Expand, "AlterField widens " + field); break;
+    case ir::TypeChange::Unknown:
+      if (before.class_name != after->class_name) {
+        result.reason = "AlterField changes the class of " + field + " (column type unknown)";
+        return result;
+      }
+      break;
+    case ir::TypeChange::Same: break;
+  }
+  if (before.null == ir::Tri::Yes && after->null == ir::Tri::No) v.raise(Phase::Contract, "AlterField makes " + field + " NOT NULL");
+  if (before.null == ir::Tri::No && after->null == ir::Tri::Yes) v.raise(Phase::Always, "AlterField makes " + field + " nullable");
+  if (before.unique != after->unique && after->unique != ir::Tri::Unknown && before.unique != ir::Tri::Unknown) {
+    v.raise(Phase::Contract, after->unique == ir::Tri::Yes ? "AlterField makes " + field + " unique"
+                                                           : "AlterField drops the uniqueness of " + field);
+  } else if (!has_index(before) && has_index(*after)) {
+    v.raise(Phase::Expand, "AlterField adds an index on " + field);
+  } else if (has_index(before) && !has_index(*after) && after->db_index != ir::Tri::Unknown) {
+    v.raise(Phase::Contract, "AlterField removes the index on " + field);
+  }
+  if (before.is_relation() && after->is_relation() && before.db_constraint == ir::Tri::No &&
+      after->db_constraint == ir::Tri::Yes) {
+    v.raise(Phase::Contract, "AlterField adds a foreign key constraint on " + field);
+  }
+  if (before.db_default == nullptr && after->db_default != nullptr) v.raise(Phase::Expand, "AlterField adds a database default to " + field);
+  if (before.db_default != nullptr && after->db_default == nullptr) v.raise(Phase::Contract, "AlterField drops the database default of " + field);
+  result.phase = v.phase;
+  result.reason = v.reason;
+  return result;
+}
+
+OperationPhase add_field(const PhaseContext& ctx, const ir::Operation& op, const std::string& model_key,
+                         OperationPhase result) {
+  const std::string* name = op.string_arg(Param::name);
+  const ir::FieldSpec* f = op.field();
+  if (name == nullptr || f == nullptr) {
+    result.reason = "AddField godwit cannot read";
+    return result;
+  }
+  const std::string field = ticked(model_key + "." + *name);
+  auto set = [&](Phase p, std::string why) {
+    result.phase = p;
+    result.reason = std::move(why);
+    return result;
+  };
+  if (f->is_many_to_many()) return set(Phase::Expand, "AddField " + field + " (a new join table)");
+  if (f->field_class == ir::FieldClass::GeneratedField) return set(Phase::Expand, "AddField " + field + " (generated by the database)");
+  if (f->null == ir::Tri::Unknown || f->has_unpacking) return set(Phase::Unknown, "AddField " + field + " with options godwit cannot read");
+  if (f->null == ir::Tri::Yes) {
+    if (f->unique == ir::Tri::Yes) return set(Phase::Contract, "AddField " + field + " adds a unique column to an existing table");
+    return set(Phase::Expand, "AddField " + field + " (nullable)");
+  }
+  if (f->db_default != nullptr) return set(Phase::Expand, "AddField " + field + " (with a database default)");
+  for (const ir::Operation& other : ctx.migration.operations) {
+    const std::string* n = other.string_arg(Param::name);
+    if (other.kind() == OperationKind::AddDefaultValue && other.model_key() == model_key && n != nullptr && *n == *name) {
+      return set(Phase::Expand, "AddField " + field + " (with AddDefaultValue)");
+    }
+  }
+  return set(Phase::MultiStep, "AddField " + field + " adds a NOT NULL column without a database default");
+}
+
+}  // namespace
+
+std::string_view to_string(Phase phase) {
+  static constexpr std::array<std::string_view, 6> kNames{"always", "expand", "data", "contract", "multi-step", "unknown"};
+  return kNames[static_cast<size_t>(phase)];
+}
+
+bool MigrationPhases::has(Phase phase) const {
+  return std::any_of(operations.begin(), operations.end(), [&](const OperationPhase& o) { return o.phase == phase; });
+}
+
+std::vector<const OperationPhase*> MigrationPhases::of(Phase phase) const {
+  std::vector<const OperationPhase*> out;
+  for (const OperationPhase& o : operations) {
+    if (o.phase == phase) out.push_back(&o);
+  }
+  return out;
+}
+
+std::string MigrationPhases::summary() const {
+  std::string out;
+  for (const Phase p : {Phase::Expand, Phase::Data, Phase::Contract, Phase::MultiStep}) {
+    if (!has(p)) continue;
+    if (!out.empty()) out += "+";
+    out += to_string(p);
+  }
+  if (!out.empty()) return out;
+  return has(Phase::Unknown) ? "unknown" : "always";
+}
+
+OperationPhase infer(const PhaseContext& ctx, const ir::Operation& op) {
+  OperationPhase result;
+  result.operation = &op;
+  result.range = op.range();
+  const std::string model_key = op.model_key();
+  const bool has_model = !model_key.empty();
+  const bool new_table = has_model && ctx.is_new_table(model_key);
+  result.existing_table = has_model && !new_table && op.kind() != OperationKind::CreateModel;
+  auto set = [&](Phase p, std::string why) {
+    result.phase = p;
+    result.reason = std::move(why);
+    return result;
+  };
+  const std::string model = ticked(model_key);
+
+  switch (op.kind()) {
+    case OperationKind::RunPython: return set(Phase::Data, "RunPython");
+    case OperationKind::RunSQL: return set(Phase::Data, "RunSQL");
+    case OperationKind::Custom:
+      return set(Phase::Unknown, "custom operation " + ticked(op.call().text()));
+    case OperationKind::SeparateDatabaseAndState:
+      return set(Phase::Always, "SeparateDatabaseAndState that only changes Django's state");
+    case OperationKind::AlterModelOptions:
+    case OperationKind::AlterModelManagers:
+    case OperationKind::AlterModelTableComment:
+    case OperationKind::RenameIndex:
+    case OperationKind::AlterConstraint:
+    case OperationKind::IgnoreMigration:
+      result.existing_table = false;
+      return set(Phase::Always, std::string(ir::to_string(op.kind())) + " of " + model);
+    case OperationKind::CreateModel:
+      return set(Phase::Expand, "CreateModel " + ticked(op.string_arg(Param::name) ? *op.string_arg(Param::name) : ""));
+    case OperationKind::CreateExtension:
+    case OperationKind::BloomExtension:
+    case OperationKind::BtreeGinExtension:
+    case OperationKind::BtreeGistExtension:
+    case OperationKind::CITextExtension:
+    case OperationKind::CryptoExtension:
+    case OperationKind::HStoreExtension:
+    case OperationKind::TrigramExtension:
+    case OperationKind::UnaccentExtension:
+    case OperationKind::CreateCollation:
+      return set(Phase::Expand, std::string(ir::to_string(op.kind())));
+    case OperationKind::RemoveCollation: return set(Phase::Contract, "RemoveCollation");
+    case OperationKind::AddDefaultValue:
+      return set(Phase::Expand, "AddDefaultValue on " + model);
+    default: break;
+  }
+  // Everything below is about one model's table.
+  if (new_table) return set(Phase::Expand, std::string(ir::to_string(op.kind())) + " on new table " + model);
+
+  switch (op.kind()) {
+    case OperationKind::AddField: return add_field(ctx, op, model_key, result);
+    case OperationKind::AlterField: return alter_field(ctx, op, model_key, result);
+    case OperationKind::RemoveField:
+      return set(Phase::Contract, "RemoveField " + ticked(model_key + "." + (op.string_arg(Param::name) ? *op.string_arg(Param::name) : "?")));
+    case OperationKind::DeleteModel: return set(Phase::Contract, "DeleteModel " + model);
+    case OperationKind::AddIndex:
+    case OperationKind::AddIndexConcurrently: return set(Phase::Expand, std::string(ir::to_string(op.kind())) + " on " + model);
+    case OperationKind::RemoveIndex:
+    case OperationKind::RemoveIndexConcurrently: return set(Phase::Contract, std::string(ir::to_string(op.kind())) + " on " + model);
+    case OperationKind::AddConstraintNotValid: return set(Phase::Expand, "AddConstraintNotValid on " + model);
+    case OperationKind::AddConstraint: return set(Phase::Contract, "AddConstraint on existing table " + model);
+    case OperationKind::ValidateConstraint: return set(Phase::Contract, "ValidateConstraint on " + model);
+    case OperationKind::RemoveConstraint: return set(Phase::Contract, "RemoveConstraint on " + model);
+    case OperationKind::RenameField:
+    case OperationKind::RenameModel:
+    case OperationKind::AlterModelTable: {
+      const bool field = op.kind() == OperationKind::RenameField;
+      const auto& changes = field ? ctx.column_renames : ctx.table_renames;
+      if (const state::NameChange* c = change_of(changes, op)) {
+        if (c->net_change()) {
+          return set(Phase::MultiStep, std::string(ir::to_string(op.kind())) + " renames " +
+                                           (field ? "column " : "table ") + ticked(c->from) + " to " + ticked(c->to));
+        }
+        return set(Phase::Always, std::string(ir::to_string(op.kind())) + " (the name is restored within the migration)");
+      }
+      // Not a net rename: either pinned (known history) or not visible.
+      const bool known = field ? ctx.before.lookup_field(ctx.migration.app_label, model_key,
+                                                          op.string_arg(Param::old_name) ? *op.string_arg(Param::old_name) : "")
+                                         .knowledge == state::Knowledge::Known
+                               : ctx.before.model(ctx.migration.app_label, model_key) != nullptr;
+      if (!known) return set(Phase::Unknown, std::string(ir::to_string(op.kind())) + " of " + model + " (its history is not visible)");
+      result.existing_table = false;
+      return set(Phase::Always, std::string(ir::to_string(op.kind())) + " of " + model + " keeps the database name");
+    }
+    case OperationKind::AlterUniqueTogether:
+    case OperationKind::AlterIndexTogether: {
+      const bool unique = op.kind() == OperationKind::AlterUniqueTogether;
+      const state::ModelState* m = ctx.before.model(ctx.migration.app_label, model_key);
+      bool known = true;
+      const auto groups = state::read_together(op.arg(unique ? Param::unique_together : Param::index_together).value, known);
+      if (m == nullptr || m->uncertain || !known) return set(Phase::Unknown, std::string(ir::to_string(op.kind())) + " of " + model);
+      const auto& old_groups = unique ? m->unique_together : m->index_together;
+      const bool adds = std::any_of(groups.begin(), groups.end(), [&](const auto& g) {
+        return std::find(old_groups.begin(), old_groups.end(), g) == old_groups.end();
+      });
+      const bool removes = std::any_of(old_groups.begin(), old_groups.end(), [&](const auto& g) {
+        return std::find(groups.begin(), groups.end(), g) == groups.end();
+      });
+      if (!adds && !removes) return set(Phase::Always, std::string(ir::to_string(op.kind())) + " of " + model + " (no change)");
+      if (unique || removes) {
+        return set(Phase::Contract, std::string(ir::to_string(op.kind())) + (adds ? " adds " : " removes ") +
+                                        (unique ? "uniqueness on " : "an index on ") + model);
+      }
+      return set(Phase::Expand, "AlterIndexTogether adds an index on " + model);
+    }
+    case OperationKind::AlterOrderWithRespectTo: {
+      const ir::Value* v = op.arg(Param::order_with_respect_to).value;
+      if (v != nullptr && v->is_none()) return set(Phase::Contract, "AlterOrderWithRespectTo drops `_order` from " + model);
+      return set(Phase::MultiStep, "AlterOrderWithRespectTo adds a NOT NULL `_order` column to " + model);
+    }
+    default: return set(Phase::Unknown, std::string(ir::to_string(op.kind())));
+  }
+}
+
+}  // namespace godwit::phase
