@@ -43,6 +43,8 @@ std::unique_ptr<rule::Rule> make_non_atomic_multiple_operations();  // ZD010
 std::unique_ptr<rule::Rule> make_remove_index_non_concurrently();  // ZD011
 std::unique_ptr<rule::Rule> make_table_rewrite_default();        // ZD012
 std::unique_ptr<rule::Rule> make_runsql_needs_review();          // ZD013
+std::unique_ptr<rule::Rule> make_unused_suppression();           // SP001
+std::unique_ptr<rule::Rule> make_malformed_suppression();        // SP002
 
 namespace {
 
@@ -88,6 +90,8 @@ struct Registry {
              make_remove_index_non_concurrently,
              make_table_rewrite_default,
              make_runsql_needs_review,
+             make_unused_suppression,
+             make_malformed_suppression,
          }) {
       owned.push_back(make());
     }

@@ -1,17 +1,19 @@
 #include "analyzer/cli/cli.h"
 
+#include <iostream>
+#include <sstream>
+#include <set>
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <iostream>
-#include <set>
-#include <sstream>
-
+#include "analyzer/cli/config_options.h"
 #include "analyzer/driver/analysis.h"
 #include "analyzer/driver/check.h"
 #include "analyzer/driver/project_loader.h"
 #include "analyzer/plan/deploy_plan.h"
 #include "analyzer/report/plan_report.h"
+#include "analyzer/report/config_report.h"
 #include "analyzer/report/state_report.h"
 #include "analyzer/rule/rule_selection.h"
 #include "rules/registry.h"
@@ -21,20 +23,6 @@ namespace godwit::cli {
 namespace {
 
 using diagnostics::Severity;
-
-std::vector<std::string> split_commas(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const std::string& value : values) {
-    std::stringstream ss(value);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-      const auto b = item.find_first_not_of(" \t");
-      const auto e = item.find_last_not_of(" \t");
-      if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-    }
-  }
-  return out;
-}
 
 int print_rule(const std::string& id, std::ostream& out, std::ostream& err) {
   const auto rules = rules::all_rules();
@@ -219,48 +207,33 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App* check = app.add_subcommand("check", "Analyze migrations and report findings");
   std::vector<std::string> paths;
   std::string format = "text";
-  std::vector<std::string> select;
-  std::vector<std::string> extend_select;
-  std::vector<std::string> ignore;
-  std::string fail_on;
-  std::string database;
-  std::string django_version;
-  std::vector<std::string> migrations_dirs;
   std::string color = "auto";
+  std::string write_baseline;
   driver::CheckOptions options;
+  ConfigFlags check_flags;
   check->add_option("paths", paths, "Files or directories to check (default: .)");
   check->add_option("--format", format, "Output format")
-      ->check(CLI::IsMember({"text", "concise", "json"}));
-  // One value per occurrence (comma separated lists), so that paths after them stay paths.
-  check->add_option("--select", select, "Rules to enable: ids, names or prefixes, comma separated (default: ALL)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  check->add_option("--extend-select", extend_select, "Rules to enable in addition to `select`")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  check->add_option("--ignore", ignore, "Rules to disable: ids, names or prefixes, comma separated")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  check->add_option("--fail-on", fail_on, "Lowest severity that makes the exit code 1 (default: error)")
-      ->check(CLI::IsMember({"error", "warning", "info"}));
+      ->check(CLI::IsMember({"text", "concise", "json", "sarif", "github", "azure", "gitlab", "junit"}));
+  add_config_options(*check, check_flags, FlagSet::All);
+  check->add_option("--write-baseline", write_baseline,
+                    "Write today's findings to this baseline file (and exit 0) instead of reporting them");
   check->add_flag("--exit-zero", options.exit_zero, "Exit 0 even when there are findings");
   check->add_flag("-q,--quiet", options.quiet, "Print findings only, no summary");
-  check->add_option("--migrations-dir", migrations_dirs,
-                    "Name of migrations folders (repeatable; default: migrations)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  check->add_option("--database", database, "Target database (default: postgresql)")
-      ->check(CLI::IsMember({"postgresql", "mysql", "sqlite", "oracle", "mssql"}));
-  check->add_option("--django-version", django_version, "Django version of the project (default: 5.2)");
   check->add_option("--threads", options.threads, "Threads for parsing (default: one per core)");
   check->add_option("--diff-base", options.diff_base,
                     "Report only migrations added or changed since this git ref (the release); tables created in "
                     "the release count as new");
   check->add_option("--color", color, "Colour the text output")->check(CLI::IsMember({"auto", "always", "never"}));
+
+  // config
+  CLI::App* config_cmd =
+      app.add_subcommand("config", "Print the effective settings and where each came from (default, file:line, flag)");
+  std::string config_path;
+  std::string config_format = "text";
+  ConfigFlags config_flags;
+  config_cmd->add_option("path", config_path, "Where to look for the configuration file from (default: .)");
+  config_cmd->add_option("--format", config_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  add_config_options(*config_cmd, config_flags, FlagSet::All);
 
   // rule, rules
   CLI::App* rule_cmd = app.add_subcommand("rule", "Print a rule's documentation");
@@ -277,27 +250,33 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   std::vector<std::string> state_args;
   std::string at;
   std::string inspect_format = "text";
+  ConfigFlags state_flags;
   state_cmd->add_option("args", state_args, "APP.MODEL to show (default: every model), and paths (default: .)");
   state_cmd->add_option("--at", at, "Show the state after APP.MIGRATION instead of after the leaves");
   state_cmd->add_option("--format", inspect_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  add_config_options(*state_cmd, state_flags, FlagSet::Loading);
   CLI::App* graph_cmd = app.add_subcommand("graph", "Print each app's leaf migrations and the order Django applies them");
   std::vector<std::string> graph_paths;
+  ConfigFlags graph_flags;
   graph_cmd->add_option("paths", graph_paths, "Files or directories (default: .)");
   graph_cmd->add_option("--format", inspect_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  add_config_options(*graph_cmd, graph_flags, FlagSet::Loading);
+
+  // plan
   CLI::App* plan_cmd = app.add_subcommand(
       "plan", "Print the deploy plan of a release: before and after the code deploy, the rollback, multi-step work");
   std::vector<std::string> plan_paths;
   std::string plan_base;
   std::string applied_file;
+  std::string plan_format = "text";
+  ConfigFlags plan_flags;
   plan_cmd->add_option("paths", plan_paths, "Files or directories (default: .)");
   plan_cmd->add_option("--diff-base", plan_base, "The release is what changed since this git ref");
   plan_cmd->add_option("--applied", applied_file,
                        "Output of `manage.py showmigrations --plan` (or --list) from production: the release is "
                        "what it lacks");
-  plan_cmd->add_option("--format", inspect_format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  for (CLI::App* sub : {state_cmd, graph_cmd, plan_cmd}) {
-    sub->add_option("--migrations-dir", migrations_dirs, "Name of migrations folders (repeatable)");
-  }
+  plan_cmd->add_option("--format", plan_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  add_config_options(*plan_cmd, plan_flags, FlagSet::All);
 
   try {
     app.parse(argc, argv);
@@ -311,32 +290,51 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (rule_cmd->parsed()) return print_rule(rule_id, out, err);
   if (rules_cmd->parsed()) return print_rules(rules_format, out);
 
-  config::Config config;
   std::error_code ec;
-  config.root = std::filesystem::current_path(ec);
-  if (!select.empty()) config.select = split_commas(select);
-  if (!extend_select.empty()) config.extend_select = split_commas(extend_select);
-  if (!ignore.empty()) config.ignore = split_commas(ignore);
-  if (!fail_on.empty()) config.fail_on = *diagnostics::severity_from_string(fail_on);
-  if (!database.empty()) config.database = *config::database_from_string(database);
-  if (!django_version.empty()) {
-    const auto version = config::DjangoVersion::parse(django_version);
-    if (!version) {
-      err << "godwit: error: --django-version: expected MAJOR.MINOR such as 4.2, got `" << django_version << "`\n";
-      return driver::kExitError;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  auto path_list = [](const std::vector<std::string>& texts) {
+    return std::vector<std::filesystem::path>(texts.begin(), texts.end());
+  };
+  if (config_cmd->parsed()) {
+    const auto loaded = resolve_config(
+        config_flags,
+        config_path.empty() ? std::vector<std::filesystem::path>{} : std::vector<std::filesystem::path>{config_path},
+        cwd, err);
+    if (!loaded) return driver::kExitError;
+    if (config_format == "json") {
+      report::write_config_json(out, *loaded, cwd);
+    } else {
+      report::write_config_text(out, *loaded, cwd);
     }
-    config.django_version = *version;
+    return driver::kExitClean;
   }
-  if (!migrations_dirs.empty()) config.migrations_dirs = migrations_dirs;
-  if (state_cmd->parsed()) return inspect(true, state_args, at, inspect_format, config, out, err);
-  if (graph_cmd->parsed()) return inspect(false, graph_paths, "", inspect_format, config, out, err);
-  if (plan_cmd->parsed()) return plan_command(plan_paths, plan_base, applied_file, inspect_format, config, out, err);
+  if (state_cmd->parsed() || graph_cmd->parsed()) {
+    const bool state = state_cmd->parsed();
+    // Only the path arguments decide where the configuration is searched from.
+    std::vector<std::filesystem::path> search;
+    for (const std::string& a : state ? state_args : graph_paths) {
+      if (!state || !looks_like_model(a)) search.emplace_back(a);
+    }
+    const auto loaded = resolve_config(state ? state_flags : graph_flags, search, cwd, err);
+    if (!loaded) return driver::kExitError;
+    return inspect(state, state ? state_args : graph_paths, at, inspect_format, loaded->config, out, err);
+  }
+
+  if (plan_cmd->parsed()) {
+    const auto loaded = resolve_config(plan_flags, path_list(plan_paths), cwd, err);
+    if (!loaded) return driver::kExitError;
+    return plan_command(plan_paths, plan_base, applied_file, plan_format, loaded->config, out, err);
+  }
+
+  const auto loaded = resolve_config(check_flags, path_list(paths), cwd, err);
+  if (!loaded) return driver::kExitError;
   for (const std::string& p : paths) options.paths.emplace_back(p);
   options.format = *report::format_from_string(format);
   options.color = color == "always" ? driver::ColorMode::Always
                   : color == "never" ? driver::ColorMode::Never
                                      : driver::ColorMode::Auto;
-  return driver::run_check(options, config, out, err);
+  if (!write_baseline.empty()) options.write_baseline = cwd / write_baseline;
+  return driver::run_check(options, loaded->config, out, err);
 }
 
 }  // namespace godwit::cli

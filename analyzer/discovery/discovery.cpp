@@ -4,6 +4,8 @@
 #include <set>
 #include <system_error>
 
+#include "analyzer/config/exclude_pattern.h"
+
 namespace godwit::discovery {
 
 namespace fs = std::filesystem;
@@ -27,7 +29,7 @@ std::string error_text(const std::error_code& ec) { return ec.message(); }
 // file symlinks are read. Unreadable directories are reported and skipped.
 template <typename IsMigrationsDir, typename Add>
 void walk(const fs::path& root, const fs::path& working_directory, const IsMigrationsDir& is_migrations_dir,
-          const Add& add, std::vector<DiscoveryError>& errors) {
+          const config::ExcludeSet& exclude, const Add& add, std::vector<DiscoveryError>& errors) {
   std::vector<fs::path> pending{root};
   while (!pending.empty()) {
     const fs::path dir = std::move(pending.back());
@@ -50,11 +52,15 @@ void walk(const fs::path& root, const fs::path& working_directory, const IsMigra
       const bool symlink = entry.is_symlink(entry_ec);
       if (entry.is_directory(entry_ec)) {
         // Django does not load sub-packages of a migrations package.
-        if (!symlink && !in_migrations && !skipped_directory(entry.path())) subdirs.push_back(entry.path());
+        if (!symlink && !in_migrations && !skipped_directory(entry.path()) &&
+            !exclude.excluded(entry.path().lexically_normal(), true)) {
+          subdirs.push_back(entry.path());
+        }
         continue;
       }
       const std::string filename = entry.path().filename().string();
-      if (in_migrations && is_migration_module_name(filename) && entry.is_regular_file(entry_ec)) {
+      if (in_migrations && is_migration_module_name(filename) && entry.is_regular_file(entry_ec) &&
+          !exclude.excluded(entry.path().lexically_normal(), false)) {
         modules.push_back(entry.path());
         numbered = numbered || (filename.size() > 5 && std::all_of(filename.begin(), filename.begin() + 4, [](char c) {
                                   return c >= '0' && c <= '9';
@@ -106,6 +112,7 @@ Discovery discover(const std::vector<fs::path>& paths, const config::Config& con
                    const fs::path& working_directory) {
   Discovery result;
   std::set<std::string> seen;
+  const config::ExcludeSet exclude(config.exclude, config.root);
   const auto is_migrations_dir = [&](const fs::path& dir) {
     const std::string name = dir.filename().string();
     return std::find(config.migrations_dirs.begin(), config.migrations_dirs.end(), name) !=
@@ -136,6 +143,10 @@ Discovery discover(const std::vector<fs::path>& paths, const config::Config& con
         result.errors.push_back({display_path(given, working_directory), "not a Python file (expected *.py)"});
         continue;
       }
+      // pre-commit passes every staged file its pattern matches, `__init__.py` included: what
+      // Django's loader skips is skipped, and `exclude` applies to given files too.
+      if (!is_migration_module_name(path.filename().string())) continue;
+      if (exclude.excluded(path.lexically_normal(), false)) continue;
       add(path);
       continue;
     }
@@ -143,7 +154,8 @@ Discovery discover(const std::vector<fs::path>& paths, const config::Config& con
       result.errors.push_back({display_path(given, working_directory), "not a regular file or directory"});
       continue;
     }
-    walk(path, working_directory, is_migrations_dir, add, result.errors);
+    if (exclude.excluded(path.lexically_normal(), true)) continue;
+    walk(path, working_directory, is_migrations_dir, exclude, add, result.errors);
   }
   std::sort(result.files.begin(), result.files.end(),
             [](const MigrationPath& a, const MigrationPath& b) { return a.display < b.display; });

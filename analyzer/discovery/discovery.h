@@ -30,7 +30,7 @@ struct Discovery {
 // Finds `*/<migrations dir>/*.py` under the given directories (skipping virtualenvs, hidden and
 // cache directories, `__init__.py` and names Django's loader skips, and folders that hold no
 // numbered `NNNN_*.py` module, such as a library's own `migrations` package), and takes files as
-// given.
+// given (except names Django's loader skips). Paths that `exclude` matches are never found.
 // Symlinked directories are not followed, so a symlink loop cannot trap the walk.
 Discovery discover(const std::vector<std::filesystem::path>& paths, const config::Config& config,
                    const std::filesystem::path& working_directory);

@@ -151,6 +151,16 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
     // A context file that cannot be read only costs its information: no error for it.
     found.files.insert(found.files.end(), more.begin(), more.end());
   }
+  // `apps` and `exclude-apps` only stop reporting: those apps are still read for the graph and
+  // the state.
+  for (engine::ProjectFile& f : loaded.project.files) {
+    const std::string& app = f.migration.app_label;
+    const bool listed =
+        config.apps.empty() || std::find(config.apps.begin(), config.apps.end(), app) != config.apps.end();
+    const bool excluded =
+        std::find(config.exclude_apps.begin(), config.exclude_apps.end(), app) != config.exclude_apps.end();
+    if (!listed || excluded) f.reported = false;
+  }
   std::stable_sort(loaded.project.files.begin(), loaded.project.files.end(),
                    [](const engine::ProjectFile& a, const engine::ProjectFile& b) {
                      return a.migration.file().path() < b.migration.file().path();

@@ -1,13 +1,15 @@
 #include "analyzer/driver/check.h"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iostream>
 
+#include "analyzer/baseline/baseline.h"
+#include "analyzer/discovery/discovery.h"
 #include "analyzer/driver/analysis.h"
 #include "analyzer/ir/reversibility.h"
 #include "rules/registry.h"
+
+#include <unistd.h>
 
 namespace godwit::driver {
 
@@ -35,9 +37,41 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
   if (!analysis.config_errors.empty()) return kExitError;
   for (const auto& e : analysis.errors) err << "godwit: error: " << e.path << ": " << e.message << "\n";
 
+  std::vector<baseline::Identity> identities = baseline::identify(analysis.diagnostics);
+  if (!options.write_baseline.empty()) {
+    std::string error;
+    const std::string shown = discovery::display_path(options.write_baseline, cwd);
+    if (!baseline::write_baseline(options.write_baseline, identities, error)) {
+      err << "godwit: error: cannot write the baseline " << shown << ": " << error << "\n";
+      return kExitError;
+    }
+    out << "Wrote a baseline of " << identities.size() << (identities.size() == 1 ? " finding" : " findings") << " to "
+        << shown << ".\n";
+    return analysis.errors.empty() ? kExitClean : kExitError;
+  }
+
   report::Report report;
   report.rules = rules::all_rules();
-  report.diagnostics = std::move(analysis.diagnostics);
+  report.fail_on = config.fail_on;
+  if (!config.baseline.empty()) {
+    std::string error;
+    const auto known = baseline::read_baseline(config.baseline, error);
+    if (!known) {
+      err << "godwit: error: baseline " << discovery::display_path(config.baseline, cwd) << ": " << error << "\n";
+      return kExitError;
+    }
+    for (size_t i = 0; i < analysis.diagnostics.size(); ++i) {
+      if (known->findings.contains(identities[i])) {
+        ++report.hidden_by_baseline;
+        continue;
+      }
+      report.diagnostics.push_back(std::move(analysis.diagnostics[i]));
+      report.fingerprints.push_back(baseline::fingerprint(identities[i]));
+    }
+  } else {
+    report.diagnostics = std::move(analysis.diagnostics);
+    for (const auto& id : identities) report.fingerprints.push_back(baseline::fingerprint(id));
+  }
   for (const engine::ProjectFile& file : analysis.project.files) {
     if (!file.reported) continue;
     ++report.files;

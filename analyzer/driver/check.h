@@ -21,6 +21,8 @@ struct CheckOptions {
   unsigned threads = 0;
   ColorMode color = ColorMode::Auto;
   std::string diff_base;  // --diff-base REF
+  // Set: write the findings to this baseline file instead of reporting them.
+  std::filesystem::path write_baseline;
 };
 
 // Exit codes, as documented.
@@ -28,7 +30,8 @@ inline constexpr int kExitClean = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitError = 2;
 
-// `godwit check`: discover, read, analyze, report. Returns the process exit code.
+// `godwit check`: discover, read, analyze, hide what the baseline lists, report. Returns the
+// process exit code.
 int run_check(const CheckOptions& options, const config::Config& config, std::ostream& out, std::ostream& err);
 
 }  // namespace godwit::driver

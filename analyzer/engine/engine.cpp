@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace godwit::engine {
 
-Engine::Engine(std::span<const rule::Rule* const> rules, const config::Config& config,
-               std::vector<std::string>& errors)
-    : config_(config), selection_(rule::RuleSelection::resolve(rules, config, errors)) {
+Engine::Engine(std::span<const rule::Rule* const> rules, const config::Config& config, std::vector<std::string>& errors)
+    : rules_(rules), config_(config), selection_(rule::RuleSelection::resolve(rules, config, errors)) {
   for (const rule::Rule* r : rules) {
     const auto code = r->meta().code;
     if (!selection_.enabled(code)) continue;
@@ -17,6 +17,7 @@ Engine::Engine(std::span<const rule::Rule* const> rules, const config::Config& c
       case rule::Granularity::Operation: operation_rules_.push_back(active); break;
       case rule::Granularity::Migration: migration_rules_.push_back(active); break;
       case rule::Granularity::Project: project_rules_.push_back(active); break;
+      case rule::Granularity::Suppression: suppression_rules_.push_back(active); break;
     }
   }
 }
@@ -89,6 +90,46 @@ void Engine::check_migration(const rule::Analysis& analysis, const ir::Migration
   if (reported) run_migration_rules(analysis, migration, state, When::AfterOperations, false, out);
 }
 
+void Engine::apply_suppressions(const Project& project, std::vector<diagnostics::Diagnostic>& out) const {
+  struct Registry final : suppression::RuleResolver {
+    explicit Registry(std::span<const rule::Rule* const> known) : known_(known) {}
+    [[nodiscard]] std::optional<diagnostics::RuleCode> resolve(std::string_view name) const override {
+      const rule::Rule* r = rule::find_rule(known_, name);
+      if (r == nullptr) return std::nullopt;
+      return r->meta().code;
+    }
+    std::span<const rule::Rule* const> known_;
+  };
+  const Registry resolve(rules_);
+  // In project order (paths), so that the suppression rules report deterministically.
+  std::vector<std::pair<const ir::Migration*, suppression::FileSuppressions>> files;
+  std::unordered_map<const source::SourceFile*, size_t> index;
+  for (const ProjectFile& file : project.files) {
+    if (!file.reported) continue;
+    auto read = suppression::FileSuppressions::read(file.migration, resolve, config_.require_suppression_reason);
+    if (read.empty()) continue;
+    index.emplace(file.migration.source.get(), files.size());
+    files.emplace_back(&file.migration, std::move(read));
+  }
+  if (files.empty()) return;
+  std::erase_if(out, [&](const diagnostics::Diagnostic& d) {
+    const auto it = index.find(d.file.get());
+    return it != index.end() && files[it->second].second.suppress(d);
+  });
+  for (auto& [migration, suppressions] : files) {
+    std::vector<diagnostics::Diagnostic> hygiene;
+    for (const Active& active : suppression_rules_) {
+      const rule::Reporter reporter(active.rule->meta(), active.severity, hygiene);
+      static_cast<const rule::SuppressionRule&>(*active.rule)
+          .check(rule::SuppressionContext(*migration, suppressions, selection_.enabled_codes(), reporter));
+    }
+    // Only `ignore-file` (or `IgnoreMigration()`) hides a suppression rule's finding.
+    for (auto& d : hygiene) {
+      if (!suppressions.suppress(d)) out.push_back(std::move(d));
+    }
+  }
+}
+
 Engine::Result Engine::run(const Project& project) const {
   Result result;
   std::vector<diagnostics::Diagnostic>& out = result.diagnostics;
@@ -136,6 +177,7 @@ Engine::Result Engine::run(const Project& project) const {
       if (reported_files.contains(d.file.get())) out.push_back(std::move(d));
     }
   }
+  apply_suppressions(project, out);
   std::stable_sort(out.begin(), out.end(), diagnostics::diagnostic_order);
   return result;
 }

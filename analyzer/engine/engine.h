@@ -17,7 +17,9 @@ namespace godwit::engine {
 
 // Runs the enabled rules over a project in one walk: migrations in Django's plan order, the
 // project state replayed operation by operation so that every rule sees the state before what
-// it checks. Diagnostics come back in the one deterministic order (files, position, rule id).
+// it checks. Suppression comments are applied to the findings before they are returned, so every
+// caller (check, the language server, tests) sees the same. Diagnostics come back in the one
+// deterministic order (files, position, rule id).
 class Engine {
  public:
   // Selector errors (a rule id the configuration names but godwit does not know) are collected
@@ -45,15 +47,20 @@ class Engine {
   void check_operation(const rule::Analysis& analysis, const ir::Migration& migration,
                        const state::ProjectState& state, const ir::Operation& operation, rule::Placement placement,
                        const ir::Operation* wrapper, std::vector<diagnostics::Diagnostic>& out) const;
+  // Hides the findings that suppression comments (and `IgnoreMigration()`) in their file cover,
+  // then runs the suppression rules on what the comments did.
+  void apply_suppressions(const Project& project, std::vector<diagnostics::Diagnostic>& out) const;
   void run_migration_rules(const rule::Analysis& analysis, const ir::Migration& migration,
                            const state::ProjectState& state, rule::MigrationRule::When when, bool only_file_rules,
                            std::vector<diagnostics::Diagnostic>& out) const;
 
+  std::span<const rule::Rule* const> rules_;
   const config::Config& config_;
   rule::RuleSelection selection_;
   std::vector<Active> operation_rules_;
   std::vector<Active> migration_rules_;
   std::vector<Active> project_rules_;
+  std::vector<Active> suppression_rules_;
 };
 
 }  // namespace godwit::engine

@@ -64,7 +64,11 @@ void write_report(Format format, std::ostream& out, const Report& report, const 
     case Format::Text: write_text(out, report, options); return;
     case Format::Concise: write_concise(out, report); return;
     case Format::Json: write_json(out, report); return;
-    default: write_json(out, report); return;
+    case Format::Sarif: write_sarif(out, report); return;
+    case Format::Github: write_github(out, report); return;
+    case Format::Azure: write_azure(out, report); return;
+    case Format::Gitlab: write_gitlab(out, report); return;
+    case Format::Junit: write_junit(out, report); return;
   }
 }
 

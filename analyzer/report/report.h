@@ -34,6 +34,11 @@ struct Report {
   std::vector<MigrationSummary> migrations;
   size_t files = 0;               // files read and reported on
   size_t hidden_by_baseline = 0;  // findings a baseline hid
+  // Parallel to `diagnostics`: each finding's stable fingerprint (baseline::fingerprint of its
+  // identity, counted before the baseline hid anything).
+  std::vector<std::string> fingerprints;
+  // The lowest severity that fails the run (JUnit marks only those findings as failures).
+  diagnostics::Severity fail_on = diagnostics::Severity::Error;
   std::span<const rule::Rule* const> rules;  // every known rule (for SARIF metadata and docs links)
 };
 
@@ -45,6 +50,19 @@ struct TextOptions {
 void write_text(std::ostream& out, const Report& report, const TextOptions& options);
 void write_concise(std::ostream& out, const Report& report);
 void write_json(std::ostream& out, const Report& report);
+// SARIF 2.1.0, as GitHub code scanning and Azure DevOps ingest it.
+void write_sarif(std::ostream& out, const Report& report);
+// GitHub Actions workflow commands (`::error file=…::message`).
+void write_github(std::ostream& out, const Report& report);
+// Azure Pipelines logging commands (`##vso[task.logissue …]message`).
+void write_azure(std::ostream& out, const Report& report);
+// GitLab Code Quality report (JSON array of issues).
+void write_gitlab(std::ostream& out, const Report& report);
+// JUnit XML: one test case per migration, a failure per finding at or above `fail_on`.
+void write_junit(std::ostream& out, const Report& report);
+
+// The fingerprint of diagnostic `index` (computed on the fly when the driver gave none).
+std::string fingerprint_of(const Report& report, size_t index);
 
 // Writes the report in `format`.
 void write_report(Format format, std::ostream& out, const Report& report, const TextOptions& options);

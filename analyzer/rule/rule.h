@@ -3,6 +3,7 @@
 #include <memory>
 #include <unordered_map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "analyzer/ir/operation_kind.h"
 #include "analyzer/phase/phase.h"
 #include "analyzer/state/project_state.h"
+#include "analyzer/suppression/suppression.h"
 
 namespace godwit::rule {
 
@@ -24,9 +26,11 @@ using source::TextRange;
 
 // What a rule looks at; the engine walks the project once and routes to rules by granularity.
 enum class Granularity : uint8_t {
-  Operation,  // each operation of the declared kinds (including database_operations)
-  Migration,  // each migration module
-  Project,    // the whole project once (graph rules, per app)
+  Operation,    // each operation of the declared kinds (including database_operations)
+  Migration,    // each migration module
+  Project,      // the whole project once (graph rules, per app)
+  Suppression,  // each reported migration module once every other rule's findings went through
+                // its suppression comments (suppression hygiene: which were malformed or unused)
 };
 
 // Everything a rule says about itself. `docs` is what `godwit rule ID` prints; the examples are
@@ -47,6 +51,7 @@ struct RuleMeta {
 class MigrationContext;
 class OperationContext;
 class ProjectContext;
+class SuppressionContext;
 
 class Rule {
  public:
@@ -89,6 +94,13 @@ class ProjectRule : public Rule {
   using Rule::Rule;
   [[nodiscard]] Granularity granularity() const final { return Granularity::Project; }
   virtual void check(const ProjectContext& context) const = 0;
+};
+
+class SuppressionRule : public Rule {
+ public:
+  using Rule::Rule;
+  [[nodiscard]] Granularity granularity() const final { return Granularity::Suppression; }
+  virtual void check(const SuppressionContext& context) const = 0;
 };
 
 // Collects one rule's diagnostics with the severity the configuration gives it.
@@ -222,6 +234,33 @@ class ProjectContext {
  private:
   const Analysis& analysis_;
   const std::vector<const ir::Migration*>& migrations_;
+  const Reporter& reporter_;
+};
+
+// What a suppression rule sees: one migration module's suppression comments after every other
+// rule's findings in it went through them (each target knows whether it suppressed something),
+// and which rules the configuration runs.
+class SuppressionContext {
+ public:
+  SuppressionContext(const ir::Migration& migration, const suppression::FileSuppressions& suppressions,
+                     const std::set<RuleCode>& enabled, const Reporter& reporter)
+      : migration_(migration), suppressions_(suppressions), enabled_(enabled), reporter_(reporter) {}
+
+  [[nodiscard]] const ir::Migration& migration() const { return migration_; }
+  [[nodiscard]] const suppression::FileSuppressions& suppressions() const { return suppressions_; }
+  // Whether the configuration runs the rule (a suppression of a rule that does not run cannot be
+  // known to be unused).
+  [[nodiscard]] bool rule_enabled(RuleCode code) const { return enabled_.contains(code); }
+  [[nodiscard]] std::string_view text(TextRange range) const { return migration_.file().slice(range); }
+
+  Diagnostic& report(TextRange range, std::string message, std::string help) const {
+    return reporter_.report(migration_, range, std::move(message), std::move(help));
+  }
+
+ private:
+  const ir::Migration& migration_;
+  const suppression::FileSuppressions& suppressions_;
+  const std::set<RuleCode>& enabled_;
   const Reporter& reporter_;
 };
 

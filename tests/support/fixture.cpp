@@ -95,6 +95,23 @@ void apply_header(std::string_view text, config::Config& config) {
     const std::string value = word.substr(eq + 1);
     if (key == "select") {
       config.select = list(value);
+    } else if (key == "extend-select") {
+      config.extend_select = list(value);
+    } else if (key == "severity") {
+      // severity=RV006:warning,RV001:info
+      for (const std::string& item : list(value)) {
+        const auto colon = item.find(':');
+        const auto level =
+            colon == std::string::npos ? std::nullopt : diagnostics::severity_from_string(item.substr(colon + 1));
+        if (!level) throw std::runtime_error("godwit-test header: expected severity=RULE:LEVEL, got " + item);
+        config.severity[item.substr(0, colon)] = *level;
+      }
+    } else if (key == "apps") {
+      config.apps = list(value);
+    } else if (key == "exclude-apps") {
+      config.exclude_apps = list(value);
+    } else if (key == "exclude") {
+      config.exclude = list(value);
     } else if (key == "ignore") {
       config.ignore = list(value);
     } else if (key == "database") {
@@ -114,6 +131,9 @@ void apply_header(std::string_view text, config::Config& config) {
     } else if (key == "app" || key == "release") {
       // used by the runner to place a single-file fixture
     } else if (key == "require-suppression-reason") {
+      if (value != "true" && value != "false") {
+        throw std::runtime_error("godwit-test header: require-suppression-reason is true or false, got " + value);
+      }
       config.require_suppression_reason = value == "true";
     } else {
       throw std::runtime_error("godwit-test header: unknown key " + key);
