@@ -157,9 +157,9 @@ class AlterFieldNotNull final : public rule::OperationRule {
     const std::string model = context.model_name();
     const std::string column = state::ModelState::column_name(*before.field).value_or(*name);
     const std::string table = context.table_name(model_key);
-    std::string message = "making `" + model + "." + *name + "` NOT NULL: the running code may still write NULL and fails";
+    std::string message = "making `" + model + "." + *name + "` NOT NULL breaks the running code's writes of NULL";
     if (context.config().database == config::Database::PostgreSQL) {
-      message += ", and `SET NOT NULL` scans `" + table + "` under an ACCESS EXCLUSIVE lock";
+      message += "; `SET NOT NULL` also scans `" + table + "` under an ACCESS EXCLUSIVE lock";
       if (op.field()->default_value.present()) message += " after one big `UPDATE` of the NULL rows";
     }
     std::string help = "deploy code that never writes NULL and backfill in batches first";
