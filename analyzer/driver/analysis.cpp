@@ -119,7 +119,13 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
   std::set<std::string> known;
   for (const auto& f : found.files) known.insert(f.display);
   std::set<fs::path> folders;
-  for (const auto& f : found.files) folders.insert(f.path.parent_path());
+  for (const auto& f : found.files) {
+    // Only a real migrations package has siblings that are migrations of the same app.
+    const std::string folder = f.path.parent_path().filename().string();
+    if (std::find(config.migrations_dirs.begin(), config.migrations_dirs.end(), folder) != config.migrations_dirs.end()) {
+      folders.insert(f.path.parent_path());
+    }
+  }
   std::vector<discovery::MigrationPath> context;
   for (const fs::path& folder : folders) {
     for (auto& m : discovery::modules_in(folder, working_directory)) {
