@@ -137,8 +137,8 @@ Frame MessageReader::next() {
     saw_header = true;
     const size_t colon = line->find(':');
     if (colon == std::string::npos) {
-      if (problem.empty()) problem = "malformed header line `" + line->substr(0, 80) + "`";
-      continue;
+      // Not a header: report it now, so that it cannot take the next message down with it.
+      return Frame{Frame::Kind::Malformed, {}, "malformed header line `" + line->substr(0, 80) + "`"};
     }
     const std::string_view name = trim(std::string_view(*line).substr(0, colon));
     const std::string_view value = trim(std::string_view(*line).substr(colon + 1));
@@ -216,8 +216,9 @@ std::variant<Incoming, Json> classify(const Json& message) {
   incoming.kind = has_id ? Incoming::Kind::Request : Incoming::Kind::Notification;
   incoming.id = id;
   incoming.method = method->get<std::string>();
+  // `params: null` is read as no params: clients send it for methods that take none.
   const auto params = message.find("params");
-  if (params != message.end()) {
+  if (params != message.end() && !params->is_null()) {
     if (!params->is_object() && !params->is_array()) {
       return make_error(id, ErrorCode::InvalidRequest, "`params` must be an object or an array");
     }

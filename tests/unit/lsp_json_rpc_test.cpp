@@ -71,10 +71,11 @@ TEST_CASE("malformed headers are reported and reading goes on", "[unit][lsp]") {
     CHECK(out[1].body == "[1]");
   }
   SECTION("a line that is no header") {
-    const auto out = frames("hello\r\nContent-Length: 2\r\n\r\n{}" + framed("{}"));
-    REQUIRE(out.size() == 2);
+    const auto out = frames("hello\r\nContent-Length: 2\r\n\r\n{}" + framed("[]"));
+    REQUIRE(out.size() == 3);
     CHECK(out[0].kind == Frame::Kind::Malformed);
     CHECK(out[1].body == "{}");
+    CHECK(out[2].body == "[]");
   }
   SECTION("junk glued to the next header") {
     // A body longer than its header said: the rest runs into the next header.
