@@ -5,6 +5,7 @@
 
 #include "analyzer/config/config.h"
 #include "analyzer/discovery/discovery.h"
+#include "analyzer/driver/source_overlay.h"
 #include "analyzer/engine/project.h"
 
 namespace godwit::driver {
@@ -15,8 +16,10 @@ struct LoadResult {
 };
 
 // Reads, parses and extracts every discovered file, on `threads` threads (0: one per core).
-// The result is in discovery order whatever the thread count.
-LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads);
+// The result is in discovery order whatever the thread count. Modules the overlay holds are read
+// from it instead of the disk.
+LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads,
+                        const SourceOverlay* overlay = nullptr);
 
 // Reads a whole file; on failure returns false with a message in `error`.
 bool read_file(const std::filesystem::path& path, std::string& contents, std::string& error);
