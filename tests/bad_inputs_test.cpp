@@ -149,6 +149,20 @@ TEST_CASE("files that are not Python: SY001 naming each, and every other file is
     INFO(file);
     CHECK(text.out.find(file) != std::string::npos);
   }
+
+  // A baseline records their findings like any other (the flagged bytes are not UTF-8; the
+  // baseline is JSON), and hides them.
+  const TempDir elsewhere;
+  const std::string baseline = (elsewhere.path() / "baseline.json").string();
+  const auto written = run_process({GODWIT_BINARY, "check", "--select", "SY,RV", "--write-baseline", baseline},
+                                   dir.path().string());
+  CHECK(written.exit_code == 0);
+  CHECK(written.err.empty());
+  CHECK(written.out == "Wrote a baseline of 7 findings to " + baseline + ".\n");
+  const auto hidden = run_process({GODWIT_BINARY, "check", "--select", "SY,RV", "--baseline", baseline},
+                                  dir.path().string());
+  CHECK(hidden.exit_code == 0);
+  CHECK(hidden.out.find("7 findings hidden by the baseline") != std::string::npos);
   CHECK(snapshot(dir.path()) == before);
 }
 

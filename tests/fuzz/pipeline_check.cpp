@@ -87,8 +87,11 @@ bool within(TextRange range, const SourceFile& file) {
   return range.begin <= range.end && range.end <= file.text().size();
 }
 
+// Whether `offset` is not inside a well-formed UTF-8 sequence (past the first malformed byte, the
+// text has no sequences to be inside of: a file that is not UTF-8 is reported at that byte).
 bool at_boundary(std::string_view text, uint32_t offset) {
-  return offset >= text.size() || (static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80;
+  if (offset >= text.size() || offset >= source::valid_utf8_prefix(text)) return true;
+  return (static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80;
 }
 
 // A line/column computed from an offset leads back to that offset, in every column unit: what
