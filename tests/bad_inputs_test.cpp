@@ -306,3 +306,44 @@ TEST_CASE("a broken configuration: exit 2 with the file and line, and the tree u
   // Fixed, the same tree is analyzed.
   CHECK(run_process({GODWIT_BINARY, "check"}, dir.path().string()).exit_code == 1);
 }
+
+TEST_CASE("a file in a declared non-UTF-8 encoding: every output format still works", "[robustness]") {
+  // PEP 263: with a coding declaration, Python reads the file as Latin-1. What godwit quotes from
+  // it is not UTF-8; JSON, SARIF and XML carry U+FFFD instead (they used to abort).
+  TempDir dir;
+  // The model's history is elsewhere: BC002 reports the RemoveField all the same.
+  dir.write("menu/migrations/0001_initial.py",
+            "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    operations = []\n");
+  dir.write("menu/migrations/0002_drop.py",
+            "# -*- coding: latin-1 -*-\nfrom django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+            "    dependencies = [(\"menu\", \"0001_initial\")]\n"
+            "    operations = [\n        migrations.RemoveField(\"dish\", \"cat\xE9gorie\"),\n    ]\n");
+  const auto before = snapshot(dir.path());
+  for (const char* format : {"text", "concise", "json", "sarif", "github", "azure", "gitlab", "junit"}) {
+    INFO(format);
+    const auto r = run_process({GODWIT_BINARY, "check", "--format", format}, dir.path().string());
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.empty());
+    CHECK(r.out.find("BC002") != std::string::npos);
+    if (std::string_view(format) == "json" || std::string_view(format) == "sarif" ||
+        std::string_view(format) == "gitlab") {
+      CHECK(nlohmann::json::accept(r.out));
+      CHECK(r.out.find("cat\xEF\xBF\xBDgorie") != std::string::npos);
+    }
+  }
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"state", "--format", "json"}, {"graph", "--format", "json"},
+        {"plan", "--format", "json"}}) {
+    INFO(command[0]);
+    std::vector<std::string> argv{GODWIT_BINARY};
+    argv.insert(argv.end(), command.begin(), command.end());
+    const auto r = run_process(argv, dir.path().string());
+    CHECK(r.exit_code == 0);
+    CHECK(nlohmann::json::accept(r.out));
+  }
+  const TempDir elsewhere;
+  const std::string baseline = (elsewhere.path() / "baseline.json").string();
+  CHECK(run_process({GODWIT_BINARY, "check", "--write-baseline", baseline}, dir.path().string()).exit_code == 0);
+  CHECK(run_process({GODWIT_BINARY, "check", "--baseline", baseline}, dir.path().string()).exit_code == 0);
+  CHECK(snapshot(dir.path()) == before);
+}

@@ -138,7 +138,7 @@ bool write_baseline(const std::filesystem::path& path, std::vector<Identity> ide
       error = std::strerror(errno);
       return false;
     }
-    out << doc.dump(2) << "\n";
+    out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     out.flush();
     if (!out) {
       error = "write error";

@@ -114,13 +114,16 @@ void check_position(const SourceFile& file, uint32_t offset, const std::string& 
   }
 }
 
+// JSON is UTF-8 whatever the input (what cannot be is replaced by U+FFFD).
 void check_json(const std::string& text, const std::string& what, Problems& problems) {
   if (!valid_utf8(text)) problems.add(what + " is not valid UTF-8");
   if (!nlohmann::json::accept(text)) problems.add(what + " is not valid JSON");
 }
 
-void check_text(const std::string& text, const std::string& what, Problems& problems) {
-  if (!valid_utf8(text)) problems.add(what + " is not valid UTF-8");
+// Text for people quotes the file: it is UTF-8 when the file is (a file with a coding
+// declaration may be Latin-1).
+void check_text(const std::string& text, bool utf8_input, const std::string& what, Problems& problems) {
+  if (utf8_input && !valid_utf8(text)) problems.add(what + " is not valid UTF-8");
 }
 
 void check_migration(const ir::Migration& m, Problems& problems) {
@@ -158,7 +161,8 @@ void check_diagnostics(const std::vector<diagnostics::Diagnostic>& found, Proble
       continue;
     }
     check_position(*d.file, d.range.begin, what, problems);
-    if (!valid_utf8(d.message) || !valid_utf8(d.help) || !valid_utf8(d.anchor)) {
+    if (!valid_utf8(d.anchor)) problems.add(what + "'s anchor is not valid UTF-8");
+    if (valid_utf8(d.file->text()) && (!valid_utf8(d.message) || !valid_utf8(d.help))) {
       problems.add(what + " has text that is not valid UTF-8");
     }
     for (const auto& r : d.related) {
@@ -178,9 +182,12 @@ void check_quick_fixes(const diagnostics::Diagnostic& d, const ir::Migration& m,
       }
       previous_end = edit.range.end;
     }
-    if (!valid_utf8(lsp::apply_replacements(m.file().text(), fix.edits))) problems.add(what + " breaks UTF-8");
+    if (valid_utf8(m.file().text()) && !valid_utf8(lsp::apply_replacements(m.file().text(), fix.edits))) {
+      problems.add(what + " breaks UTF-8");
+    }
     const auto edit = lsp::to_workspace_edit(fix, m.file(), ColumnUnit::Utf16, "file:///shop/migrations/x.py", 1, true);
-    check_json(edit.dump(), what + " as a WorkspaceEdit", problems);
+    check_json(edit.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), what + " as a WorkspaceEdit",
+               problems);
   }
 }
 
@@ -195,6 +202,7 @@ void run(std::string_view bytes, Problems& problems) {
   project.files.push_back(engine::ProjectFile{read("0002_fuzzed", bytes), /*reported=*/true, /*in_release=*/true});
   const ir::Migration& fuzzed = project.files.back().migration;
   check_migration(fuzzed, problems);
+  const bool utf8 = valid_utf8(bytes);
 
   config::Config config;
   std::vector<std::string> config_errors;
@@ -223,7 +231,7 @@ void run(std::string_view bytes, Problems& problems) {
     if (format == report::Format::Json || format == report::Format::Sarif || format == report::Format::Gitlab) {
       check_json(out.str(), what, problems);
     } else {
-      check_text(out.str(), what, problems);
+      check_text(out.str(), utf8, what, problems);
     }
   }
 
@@ -231,20 +239,20 @@ void run(std::string_view bytes, Problems& problems) {
   const state::ProjectState state = state::replay(result.graph, result.graph.plan(), config.swappable);
   std::ostringstream state_text;
   report::write_state_text(state_text, state, {}, true);
-  check_text(state_text.str(), "the state", problems);
+  check_text(state_text.str(), utf8, "the state", problems);
   std::ostringstream state_json;
   report::write_state_json(state_json, state, {});
   check_json(state_json.str(), "the state as JSON", problems);
   std::ostringstream graph_text;
   report::write_graph_text(graph_text, result.graph);
-  check_text(graph_text.str(), "the graph", problems);
+  check_text(graph_text.str(), utf8, "the graph", problems);
   std::ostringstream graph_json;
   report::write_graph_json(graph_json, result.graph);
   check_json(graph_json.str(), "the graph as JSON", problems);
   const plan::DeployPlan deploy = plan::make_plan(result.graph, result.phases, {&fuzzed}, config);
   std::ostringstream plan_text;
   report::write_plan_text(plan_text, deploy, report::PlanHeader{"fuzzed"}, true);
-  check_text(plan_text.str(), "the plan", problems);
+  check_text(plan_text.str(), utf8, "the plan", problems);
   std::ostringstream plan_json;
   report::write_plan_json(plan_json, deploy, report::PlanHeader{"fuzzed"});
   check_json(plan_json.str(), "the plan as JSON", problems);
@@ -254,11 +262,13 @@ void run(std::string_view bytes, Problems& problems) {
   const lsp::UriOf uri_of = [](const std::string& path) { return "file:///" + path; };
   std::vector<const diagnostics::Diagnostic*> in_fuzzed;
   for (const diagnostics::Diagnostic& d : result.diagnostics) {
-    check_json(lsp::to_lsp(d, ColumnUnit::Utf16, "https://example.invalid/godwit", uri_of).dump(),
+    // As the server writes it (lsp/json_rpc.cpp).
+    check_json(lsp::to_lsp(d, ColumnUnit::Utf16, "https://example.invalid/godwit", uri_of)
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                "[" + d.code.str() + "] as an LSP diagnostic", problems);
     if (d.file.get() == fuzzed.source.get()) in_fuzzed.push_back(&d);
   }
-  check_text(lsp::hover_markdown(in_fuzzed, rules), "the hover text", problems);
+  check_text(lsp::hover_markdown(in_fuzzed, rules), utf8, "the hover text", problems);
   for (size_t i = 0; i < std::min<size_t>(in_fuzzed.size(), 4); ++i) check_quick_fixes(*in_fuzzed[i], fuzzed, problems);
 }
 
