@@ -214,7 +214,15 @@ void run(std::string_view bytes, Problems& problems) {
 
   // What `godwit check` builds from the findings, in every format.
   report::Report report;
-  report.rules = rules;
+  // SARIF describes every rule it is given, with its full documentation: the same for every
+  // input, and most of the work. The rules that fired are enough.
+  std::vector<const rule::Rule*> fired;
+  for (const rule::Rule* r : rules) {
+    const bool found = std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
+                                   [&](const diagnostics::Diagnostic& d) { return d.code == r->meta().code; });
+    if (found) fired.push_back(r);
+  }
+  report.rules = fired;
   report.diagnostics = result.diagnostics;
   for (const auto& id : baseline::identify(report.diagnostics)) report.fingerprints.push_back(baseline::fingerprint(id));
   report.files = 1;
