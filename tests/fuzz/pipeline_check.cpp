@@ -130,7 +130,10 @@ void check_migration(const ir::Migration& m, Problems& problems) {
   const SourceFile& file = m.file();
   if (m.syntax_error) {
     if (!within(m.syntax_error->range, file)) problems.add("the syntax error's range is outside the file");
-    if (!valid_utf8(m.syntax_error->detail)) problems.add("the syntax error's detail is not valid UTF-8");
+    // The detail quotes the file: UTF-8 when the file is.
+    if (valid_utf8(file.text()) && !valid_utf8(m.syntax_error->detail)) {
+      problems.add("the syntax error's detail is not valid UTF-8");
+    }
     if (!m.operations.empty()) problems.add("a file with a syntax error has operations");
   }
   for (const ir::Operation& op : m.operations) {

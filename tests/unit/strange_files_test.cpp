@@ -271,6 +271,13 @@ TEST_CASE("NUL bytes: a syntax problem at the first NUL", "[unit]") {
   CHECK(m.syntax_error->range.end == at + 1);
   CHECK(m.operations.empty());
   CHECK_FALSE(m.has_migration_class);
+
+  // A declared encoding allows bytes that are not UTF-8 before the NUL, not the NUL.
+  const std::string latin1 = "# -*- coding: latin-1 -*-\nx = 'caf\xE9'\n";
+  const auto declared = extract(latin1 + std::string(1, '\0') + "y = 1\n");
+  REQUIRE(declared.syntax_error);
+  CHECK(declared.syntax_error->kind == SyntaxProblem::Kind::NulByte);
+  CHECK(declared.syntax_error->range.begin == latin1.size());
 }
 
 TEST_CASE("invalid UTF-8: a syntax problem at the first bad byte", "[unit]") {
