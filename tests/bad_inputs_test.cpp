@@ -3,12 +3,6 @@
 // cannot be read, a broken configuration. Each gets a diagnostic naming it — SY001 for a file's
 // content, exit code 2 and `godwit: error: PATH: reason` for a path or the configuration — the
 // rest of the run goes on, nothing hangs, and the checked tree is left exactly as it was.
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -17,11 +11,17 @@
 #include <sstream>
 #include <string>
 
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
 #include "analyzer/config/config.h"
 #include "analyzer/discovery/discovery.h"
 #include "analyzer/driver/project_loader.h"
 #include "analyzer/driver/subprocess.h"
 #include "tests/support/temp_dir.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using godwit::driver::run_process;
@@ -91,7 +91,8 @@ void make_fifo(const fs::path& path) {
 std::multiset<std::string> findings(const std::string& json_report) {
   const auto doc = nlohmann::json::parse(json_report);
   std::multiset<std::string> out;
-  for (const auto& d : doc["diagnostics"]) out.insert(d["path"].get<std::string>() + " " + d["rule"].get<std::string>());
+  for (const auto& d : doc["diagnostics"])
+    out.insert(d["path"].get<std::string>() + " " + d["rule"].get<std::string>());
   return out;
 }
 
@@ -119,7 +120,8 @@ TEST_CASE("files that are not Python: SY001 naming each, and every other file is
   dir.write("big/migrations/0001_initial.py",
             "from django.db import migrations\n\n\ndef forwards(apps, schema_editor):\n    pass\n\n\n"
             "class Migration(migrations.Migration):\n    operations = [\n        migrations.RunSQL(\"" +
-                std::string(10 << 20, 'x') + "\", migrations.RunSQL.noop),\n        migrations.RunPython(forwards),\n    ]\n");
+                std::string(10 << 20, 'x') +
+                "\", migrations.RunSQL.noop),\n        migrations.RunPython(forwards),\n    ]\n");
   const auto before = snapshot(dir.path());
 
   const auto r = run_process({GODWIT_BINARY, "check", "--format", "json", "--select", "SY,RV"}, dir.path().string());
@@ -154,13 +156,13 @@ TEST_CASE("files that are not Python: SY001 naming each, and every other file is
   // baseline is JSON), and hides them.
   const TempDir elsewhere;
   const std::string baseline = (elsewhere.path() / "baseline.json").string();
-  const auto written = run_process({GODWIT_BINARY, "check", "--select", "SY,RV", "--write-baseline", baseline},
-                                   dir.path().string());
+  const auto written =
+      run_process({GODWIT_BINARY, "check", "--select", "SY,RV", "--write-baseline", baseline}, dir.path().string());
   CHECK(written.exit_code == 0);
   CHECK(written.err.empty());
   CHECK(written.out == "Wrote a baseline of 7 findings to " + baseline + ".\n");
-  const auto hidden = run_process({GODWIT_BINARY, "check", "--select", "SY,RV", "--baseline", baseline},
-                                  dir.path().string());
+  const auto hidden =
+      run_process({GODWIT_BINARY, "check", "--select", "SY,RV", "--baseline", baseline}, dir.path().string());
   CHECK(hidden.exit_code == 0);
   CHECK(hidden.out.find("7 findings hidden by the baseline") != std::string::npos);
   CHECK(snapshot(dir.path()) == before);
@@ -331,9 +333,9 @@ TEST_CASE("a file in a declared non-UTF-8 encoding: every output format still wo
       CHECK(r.out.find("cat\xEF\xBF\xBDgorie") != std::string::npos);
     }
   }
-  for (const std::vector<std::string>& command :
-       {std::vector<std::string>{"state", "--format", "json"}, {"graph", "--format", "json"},
-        {"plan", "--format", "json"}}) {
+  for (const std::vector<std::string>& command : {std::vector<std::string>{"state", "--format", "json"},
+                                                  {"graph", "--format", "json"},
+                                                  {"plan", "--format", "json"}}) {
     INFO(command[0]);
     std::vector<std::string> argv{GODWIT_BINARY};
     argv.insert(argv.end(), command.begin(), command.end());

@@ -7,11 +7,11 @@
 #include <system_error>
 #include <thread>
 
+#include "analyzer/frontend/migration_extractor.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include "analyzer/frontend/migration_extractor.h"
 
 namespace godwit::driver {
 

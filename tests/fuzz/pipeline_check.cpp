@@ -169,7 +169,8 @@ void check_diagnostics(const std::vector<diagnostics::Diagnostic>& found, Proble
       problems.add(what + " has text that is not valid UTF-8");
     }
     for (const auto& r : d.related) {
-      if (r.file == nullptr || !within(r.range, *r.file)) problems.add(what + " has a related location outside its file");
+      if (r.file == nullptr || !within(r.range, *r.file))
+        problems.add(what + " has a related location outside its file");
     }
   }
 }
@@ -227,7 +228,8 @@ void run(std::string_view bytes, Problems& problems) {
   }
   report.rules = fired;
   report.diagnostics = result.diagnostics;
-  for (const auto& id : baseline::identify(report.diagnostics)) report.fingerprints.push_back(baseline::fingerprint(id));
+  for (const auto& id : baseline::identify(report.diagnostics))
+    report.fingerprints.push_back(baseline::fingerprint(id));
   report.files = 1;
   const auto phases = result.phases.find(&fuzzed);
   report.migrations.push_back(report::MigrationSummary{

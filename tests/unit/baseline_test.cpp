@@ -1,8 +1,6 @@
 // A finding's identity survives moved lines; the baseline file round-trips and rejects garbage.
 #include "analyzer/baseline/baseline.h"
 
-#include <sys/stat.h>
-
 #include <fstream>
 #include <memory>
 #include <string>
@@ -10,6 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/temp_dir.h"
+
+#include <sys/stat.h>
 
 namespace {
 

@@ -444,30 +444,37 @@ TEST_CASE("10 000 levels of any construct: what is read stays a few hundred leve
   constexpr size_t kBound = 256;
   const std::string head = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n";
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"lists", head + "    operations = [migrations.RunSQL(" + repeat("[", kDeep) + "'x'" + repeat("]", kDeep) + ")]\n"},
-      {"calls", head + "    operations = [migrations.RunSQL(" + repeat("f(", kDeep) + "1" + repeat(")", kDeep) + ")]\n"},
+      {"lists",
+       head + "    operations = [migrations.RunSQL(" + repeat("[", kDeep) + "'x'" + repeat("]", kDeep) + ")]\n"},
+      {"calls",
+       head + "    operations = [migrations.RunSQL(" + repeat("f(", kDeep) + "1" + repeat(")", kDeep) + ")]\n"},
       {"dicts", head + "    operations = [migrations.RunSQL('x', hints=" + repeat("{'k': ", kDeep) + "1" +
                     repeat("}", kDeep) + ")]\n"},
-      {"tuples", head + "    operations = [migrations.RunSQL(" + repeat("(1, ", kDeep) + "1" + repeat(")", kDeep) + ")]\n"},
-      {"parentheses", head + "    operations = [migrations.RunSQL(" + repeat("(", kDeep) + "'x'" + repeat(")", kDeep) +
-                          ")]\n"},
+      {"tuples",
+       head + "    operations = [migrations.RunSQL(" + repeat("(1, ", kDeep) + "1" + repeat(")", kDeep) + ")]\n"},
+      {"parentheses",
+       head + "    operations = [migrations.RunSQL(" + repeat("(", kDeep) + "'x'" + repeat(")", kDeep) + ")]\n"},
       {"unary minus", head + "    operations = [migrations.RunSQL('x', hints={'n': " + repeat("-", kDeep) + "1})]\n"},
-      {"keyword arguments", head + "    operations = [migrations.RunSQL(" + repeat("f(a=", kDeep) + "1" +
-                                repeat(")", kDeep) + ")]\n"},
+      {"keyword arguments",
+       head + "    operations = [migrations.RunSQL(" + repeat("f(a=", kDeep) + "1" + repeat(")", kDeep) + ")]\n"},
       {"lambdas", head + "    operations = [migrations.RunPython(" + repeat("lambda a, b: ", kDeep) + "None)]\n"},
       {"SeparateDatabaseAndState", head + "    operations = [" +
                                        repeat("migrations.SeparateDatabaseAndState(state_operations=[", kDeep) +
                                        "migrations.DeleteModel('a')" + repeat("])", kDeep) + "]\n"},
       {"RunSQL state_operations", head + "    operations = [" +
-                                      repeat("migrations.RunSQL('x', state_operations=[", kDeep) + "migrations.DeleteModel('a')" +
-                                      repeat("])", kDeep) + "]\n"},
-      {"a chain of constants", "from django.db import migrations\n\n" + [&] {
-         std::string chain;
-         for (size_t i = 0; i < kDeep; ++i) chain += "A" + std::to_string(i) + " = [A" + std::to_string(i + 1) + "]\n";
-         return chain;
-       }() + "\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL(A0)]\n"},
-      {"`+` of nested lists", head + "    operations = [migrations.RunSQL(" + repeat("[[1] + ", kDeep) + "[2]" +
-                                  repeat("]", kDeep) + ")]\n"},
+                                      repeat("migrations.RunSQL('x', state_operations=[", kDeep) +
+                                      "migrations.DeleteModel('a')" + repeat("])", kDeep) + "]\n"},
+      {"a chain of constants",
+       "from django.db import migrations\n\n" +
+           [&] {
+             std::string chain;
+             for (size_t i = 0; i < kDeep; ++i)
+               chain += "A" + std::to_string(i) + " = [A" + std::to_string(i + 1) + "]\n";
+             return chain;
+           }() +
+           "\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL(A0)]\n"},
+      {"`+` of nested lists",
+       head + "    operations = [migrations.RunSQL(" + repeat("[[1] + ", kDeep) + "[2]" + repeat("]", kDeep) + ")]\n"},
   };
   for (const auto& [name, text] : cases) {
     INFO(name);
