@@ -349,3 +349,23 @@ TEST_CASE("a file in a declared non-UTF-8 encoding: every output format still wo
   CHECK(run_process({GODWIT_BINARY, "check", "--baseline", baseline}, dir.path().string()).exit_code == 0);
   CHECK(snapshot(dir.path()) == before);
 }
+
+TEST_CASE("a finding on a 10 MB line: the text output shows the part of the line around it", "[robustness]") {
+  TempDir dir;
+  const std::string before = "    operations = [migrations.RunSQL(\"";  // 37 columns
+  const std::string after = "\"), migrations.RunSQL(\"SELECT 2\")]";    // 34 columns
+  // ZD013 flags both RunSQL calls: one at the start of the line, one 10 MB into it.
+  dir.write("big/migrations/0001_initial.py",
+            "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n" + before +
+                std::string(10 << 20, 'x') + after + "\n");
+  const auto r = run_process({GODWIT_BINARY, "check", "--select", "ZD013", "--color", "never"}, dir.path().string());
+  CHECK(r.exit_code == 0);  // ZD013 is an info
+  CHECK(r.out.size() < 4096);
+  // The first: the line's first 160 columns, then `…`; the underline runs to the cut and says
+  // it goes on.
+  CHECK(r.out.find("5 | " + before + std::string(160 - before.size(), 'x') + "…\n") != std::string::npos);
+  CHECK(r.out.find("  | " + std::string(18, ' ') + std::string(160 - 18, '^') + " ...\n") != std::string::npos);
+  // The second, near the end: `…`, then the line's last 160 columns.
+  CHECK(r.out.find("5 | …" + std::string(160 - after.size(), 'x') + after + "\n") != std::string::npos);
+  CHECK(r.out.find("  | " + std::string(1 + 160 - 30, ' ') + std::string(29, '^') + "\n") != std::string::npos);
+}
