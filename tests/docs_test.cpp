@@ -86,3 +86,21 @@ TEST_CASE("the README's pre-commit block is the hook .pre-commit-hooks.yaml defi
     CHECK(manifest.find(line) != std::string::npos);
   }
 }
+
+TEST_CASE("CI runs exactly the README's second command", "[docs]") {
+  const std::string readme = read(fs::path(GODWIT_SOURCE_DIR) / "README.md");
+  const std::string marker = "\n# 2. ";
+  const auto comment = readme.find(marker);
+  REQUIRE(comment != std::string::npos);
+  const auto begin = readme.find('\n', comment + 1) + 1;
+  const std::string command = readme.substr(begin, readme.find('\n', begin) - begin);
+  REQUIRE(command.starts_with("apt-get update && "));
+
+  const std::string script = read(fs::path(GODWIT_SOURCE_DIR) / ".ci" / "run");
+  REQUIRE(script.ends_with("\n"));
+  const std::string body = script.substr(0, script.size() - 1);
+  const std::string last_line = body.substr(body.rfind('\n') + 1);
+  CHECK(last_line == command);
+  // It builds and runs the sanitizer pass too.
+  CHECK(command.find("-DGODWIT_SANITIZE=address,undefined") != std::string::npos);
+}

@@ -1,7 +1,8 @@
 // The whole pipeline over malformed inputs next to valid migrations: nothing crashes, a broken
 // file yields at most SY001 (syntax error) or SY003 (no Migration class), and the valid files'
 // findings still appear. The committed inputs are in tests/robustness/inputs; big and binary
-// ones are generated here.
+// ones are generated here. The inputs the fuzzer found bugs with (tests/robustness/inputs/fuzz)
+// and its hand-written seeds are replayed through the fuzzer's own pipeline check.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@
 #include "analyzer/driver/analysis.h"
 #include "analyzer/driver/check.h"
 #include "analyzer/driver/project_loader.h"
+#include "tests/fuzz/pipeline_check.h"
 #include "tests/support/fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -174,4 +176,22 @@ TEST_CASE("every output format survives malformed inputs", "[robustness]") {
       CHECK(doc["summary"]["files"].get<size_t>() == 16 + 2);
     }
   }
+}
+
+TEST_CASE("what the fuzzer found, and its seeds, go through the whole pipeline with every invariant kept",
+          "[robustness]") {
+  const fs::path source = GODWIT_SOURCE_DIR;
+  size_t replayed = 0;
+  for (const fs::path& dir : {source / "tests" / "robustness" / "inputs" / "fuzz", source / "tests" / "fuzz" / "seeds"}) {
+    if (!fs::is_directory(dir)) continue;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (!entry.is_regular_file()) continue;
+      INFO(entry.path().lexically_relative(source).generic_string());
+      const auto problems = godwit::test::check_pipeline(slurp(entry.path()));
+      for (const auto& problem : problems) FAIL_CHECK(problem);
+      CHECK(problems.empty());
+      ++replayed;
+    }
+  }
+  CHECK(replayed >= 10);
 }

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzer/driver/project_loader.h"
+
 namespace godwit::baseline {
 
 namespace {
@@ -57,14 +59,15 @@ std::string fingerprint(const Identity& identity) {
 }
 
 std::optional<Baseline> read_baseline(const std::filesystem::path& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = std::string(std::strerror(errno)) + " (create it with `godwit check --write-baseline FILE`)";
+  // read_file does not wait on a FIFO and refuses anything but a regular file.
+  std::string text;
+  if (!driver::read_file(path, text, error)) {
+    error += " (create it with `godwit check --write-baseline FILE`)";
     return std::nullopt;
   }
   json doc;
   try {
-    doc = json::parse(in);
+    doc = json::parse(text);
   } catch (const json::parse_error& e) {
     error = std::string("not valid JSON: ") + e.what();
     return std::nullopt;
@@ -74,7 +77,11 @@ std::optional<Baseline> read_baseline(const std::filesystem::path& path, std::st
     return std::nullopt;
   }
   if (doc.contains("version") && doc["version"] != kFormatVersion) {
-    error = "baseline format version " + doc["version"].dump() + " is not supported (this godwit writes version " +
+    // A scalar is shown as written; an array or object (nested arbitrarily deep, which dump()
+    // would recurse through) by its type.
+    const json& version = doc["version"];
+    const std::string shown = version.is_primitive() ? version.dump() : "(an " + std::string(version.type_name()) + ")";
+    error = "baseline format version " + shown + " is not supported (this godwit writes version " +
             std::to_string(kFormatVersion) + ")";
     return std::nullopt;
   }
@@ -131,7 +138,7 @@ bool write_baseline(const std::filesystem::path& path, std::vector<Identity> ide
       error = std::strerror(errno);
       return false;
     }
-    out << doc.dump(2) << "\n";
+    out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     out.flush();
     if (!out) {
       error = "write error";

@@ -19,14 +19,29 @@ std::string normalized_anchor(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool space = false;
-  for (const char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (std::isspace(byte) != 0) {
       space = !out.empty();
+      ++i;
       continue;
     }
     if (space) out += ' ';
     space = false;
-    out += c;
+    // A well-formed UTF-8 sequence is kept; a byte that is not part of one (the flagged text of a
+    // file that is not UTF-8) is written as \xNN: the anchor goes into JSON, which must be UTF-8.
+    const size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    const std::string_view sequence = text.substr(i, length);
+    if (sequence.size() == length && source::valid_utf8_prefix(sequence) == length) {
+      out += sequence;
+      i += length;
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += "\\x";
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xF];
+    ++i;
   }
   return out;
 }

@@ -39,7 +39,8 @@ struct Diagnostic {
 // Files, then position, then rule id, then message: the one order of all output.
 bool diagnostic_order(const Diagnostic& a, const Diagnostic& b);
 
-// The flagged text with runs of whitespace collapsed, for `anchor`.
+// The flagged text with runs of whitespace collapsed, for `anchor`; always valid UTF-8 (a byte
+// that is not part of a UTF-8 sequence is written as `\xNN`).
 std::string normalized_anchor(std::string_view text);
 
 }  // namespace godwit::diagnostics

@@ -50,21 +50,23 @@ void walk(const fs::path& root, const fs::path& working_directory, const IsMigra
       const fs::directory_entry& entry = *it;
       std::error_code entry_ec;
       const bool symlink = entry.is_symlink(entry_ec);
-      if (entry.is_directory(entry_ec)) {
-        // Django does not load sub-packages of a migrations package.
-        if (!symlink && !in_migrations && !skipped_directory(entry.path()) &&
-            !exclude.excluded(entry.path().lexically_normal(), true)) {
-          subdirs.push_back(entry.path());
-        }
-        continue;
-      }
+      const bool directory = entry.is_directory(entry_ec);
       const std::string filename = entry.path().filename().string();
-      if (in_migrations && is_migration_module_name(filename) && entry.is_regular_file(entry_ec) &&
-          !exclude.excluded(entry.path().lexically_normal(), false)) {
+      if (in_migrations && is_migration_module_name(filename)) {
+        // A name Django's loader would import. Whatever it is — a file, or a directory, a FIFO, a
+        // dangling or looping symlink — the loader reads it or reports why it cannot: never
+        // skipped in silence.
+        if (exclude.excluded(entry.path().lexically_normal(), directory)) continue;
         modules.push_back(entry.path());
         numbered = numbered || (filename.size() > 5 && std::all_of(filename.begin(), filename.begin() + 4, [](char c) {
                                   return c >= '0' && c <= '9';
                                 }));
+        continue;
+      }
+      // Django does not load sub-packages of a migrations package.
+      if (directory && !symlink && !in_migrations && !skipped_directory(entry.path()) &&
+          !exclude.excluded(entry.path().lexically_normal(), true)) {
+        subdirs.push_back(entry.path());
       }
     }
     if (numbered) {

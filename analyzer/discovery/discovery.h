@@ -31,7 +31,9 @@ struct Discovery {
 // cache directories, `__init__.py` and names Django's loader skips, and folders that hold no
 // numbered `NNNN_*.py` module, such as a library's own `migrations` package), and takes files as
 // given (except names Django's loader skips). Paths that `exclude` matches are never found.
-// Symlinked directories are not followed, so a symlink loop cannot trap the walk.
+// Symlinked directories are not followed, so a symlink loop cannot trap the walk. Inside a
+// migrations folder, every entry with a module's name is listed, whatever its type: the loader
+// reports the ones it cannot read (a directory, a FIFO, a dangling or looping symlink).
 Discovery discover(const std::vector<std::filesystem::path>& paths, const config::Config& config,
                    const std::filesystem::path& working_directory);
 

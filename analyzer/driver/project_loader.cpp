@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "analyzer/frontend/migration_extractor.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace godwit::driver {
 
@@ -28,35 +31,48 @@ std::string app_label_for(const discovery::MigrationPath& file, const config::Co
   return file.app_label;
 }
 
+// Closes the file descriptor it owns.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  [[nodiscard]] int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
 }  // namespace
 
 bool read_file(const std::filesystem::path& path, std::string& contents, std::string& error) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    error = "is a directory";
+  const auto fail = [&](std::string message) {
+    error = std::move(message);
     return false;
+  };
+  const auto system_error = [&](int code) { return fail(std::error_code(code, std::generic_category()).message()); };
+  // O_NONBLOCK: opening a FIFO that has no writer returns at once instead of waiting for one;
+  // fstat on what was opened (not on the path, which may change meanwhile) refuses it.
+  const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (fd.get() < 0) return system_error(errno);
+  struct stat status {};
+  if (::fstat(fd.get(), &status) != 0) return system_error(errno);
+  if (S_ISDIR(status.st_mode)) return fail("is a directory");
+  if (!S_ISREG(status.st_mode)) return fail("not a regular file");
+  if (static_cast<std::uintmax_t>(status.st_size) > kMaxFileSize) return fail("file is larger than 256 MiB");
+  contents.resize(static_cast<size_t>(status.st_size));
+  size_t done = 0;
+  while (done < contents.size()) {
+    const ssize_t n = ::read(fd.get(), contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return system_error(errno);
+    if (n == 0) break;  // the file shrank since fstat
+    done += static_cast<size_t>(n);
   }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    error = ec.message();
-    return false;
-  }
-  if (size > kMaxFileSize) {
-    error = "file is larger than 256 MiB";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = std::strerror(errno);
-    return false;
-  }
-  contents.resize(static_cast<size_t>(size));
-  in.read(contents.data(), static_cast<std::streamsize>(size));
-  contents.resize(static_cast<size_t>(in.gcount()));
-  if (in.bad()) {
-    error = "read error";
-    return false;
-  }
+  contents.resize(done);
   return true;
 }
 

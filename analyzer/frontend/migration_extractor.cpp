@@ -1107,15 +1107,17 @@ ir::Migration read_migration(PythonParser& parser, std::shared_ptr<const source:
   migration.name = std::move(name);
   migration.source = source;
   // Python refuses these before parsing, and so does godwit; the earlier of the two is reported
-  // (a UTF-16 file is invalid UTF-8 at byte 0, before its first NUL).
+  // (a UTF-16 file is invalid UTF-8 at byte 0, before its first NUL). A file that declares its
+  // encoding may hold bytes that are not UTF-8, never a NUL.
   const size_t nul = text.find('\0');
   const size_t valid = source::valid_utf8_prefix(text);
-  if (nul != std::string_view::npos && nul < valid) {
+  const bool declared = valid != text.size() && declares_non_utf8_encoding(text);
+  if (nul != std::string_view::npos && (nul < valid || declared)) {
     const auto at = static_cast<uint32_t>(nul);
     migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::NulByte, {at, at + 1}, {}, {}};
     return migration;
   }
-  if (valid != text.size() && !declares_non_utf8_encoding(text)) {
+  if (valid != text.size() && !declared) {
     const auto at = static_cast<uint32_t>(valid);
     migration.syntax_error = ir::SyntaxProblem{ir::SyntaxProblem::Kind::InvalidUtf8, {at, at + 1}, {}, {}};
     return migration;

@@ -120,7 +120,7 @@ void write_config_json(std::ostream& out, const config::LoadedConfig& loaded, co
     settings[std::string(k.key)] = std::move(entry);
   }
   doc["settings"] = std::move(settings);
-  out << doc.dump(2) << "\n";
+  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace godwit::report

@@ -37,7 +37,7 @@ void write_gitlab(std::ostream& out, const Report& report) {
     if (!d.help.empty()) issue["content"] = json{{"body", d.help}};
     issues.push_back(std::move(issue));
   }
-  out << issues.dump(2) << "\n";
+  out << issues.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace godwit::report

@@ -112,7 +112,7 @@ void write_json(std::ostream& out, const Report& report) {
                               {"reversible", tri(m.reversible)}});
   }
   doc["migrations"] = std::move(migrations);
-  out << doc.dump(2) << "\n";
+  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace godwit::report

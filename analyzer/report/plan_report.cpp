@@ -97,7 +97,7 @@ void write_plan_json(std::ostream& out, const plan::DeployPlan& plan, const Plan
                      {"recipe", item.recipe}});
   }
   doc["multi_step"] = std::move(multi);
-  out << doc.dump(2) << "\n";
+  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 void write_plan_text(std::ostream& out, const plan::DeployPlan& plan, const PlanHeader& header, bool color) {

@@ -142,7 +142,7 @@ void write_sarif(std::ostream& out, const Report& report) {
       {"columnKind", "unicodeCodePoints"},
       {"results", std::move(results)}};
   const json doc{{"$schema", kSchema}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
-  out << doc.dump(2) << "\n";
+  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace godwit::report

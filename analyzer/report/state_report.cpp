@@ -146,7 +146,7 @@ void write_state_json(std::ostream& out, const state::ProjectState& state, const
                           {"indexes", std::move(indexes)},
                           {"constraints", std::move(constraints)}});
   }
-  out << json{{"models", std::move(models)}}.dump(2) << "\n";
+  out << json{{"models", std::move(models)}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 void write_state_text(std::ostream& out, const state::ProjectState& state, const std::vector<std::string>& selected,
@@ -204,7 +204,7 @@ void write_graph_json(std::ostream& out, const graph::MigrationGraph& graph) {
   for (const graph::NodeId id : graph.all_leaves()) leaves.push_back({graph.node(id).app, graph.node(id).name});
   json plan = json::array();
   for (const graph::NodeId id : graph.plan()) plan.push_back({graph.node(id).app, graph.node(id).name});
-  out << json{{"leaves", std::move(leaves)}, {"plan", std::move(plan)}}.dump(2) << "\n";
+  out << json{{"leaves", std::move(leaves)}, {"plan", std::move(plan)}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 void write_graph_text(std::ostream& out, const graph::MigrationGraph& graph) {

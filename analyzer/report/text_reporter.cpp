@@ -28,17 +28,27 @@ struct Style {
   [[nodiscard]] std::string bold(std::string_view text) const { return paint(text, "1"); }
 };
 
+// A frame shows at most this many columns of a source line: a finding on a line of a generated
+// migration (a 10 MB SQL string) shows the part around it, not the whole line every time.
+constexpr uint32_t kFrameColumns = 160;
+// Columns shown before the finding when the line is cut.
+constexpr uint32_t kFrameLead = 40;
+
 // Display text of a source line: tabs expanded to 4 columns, control characters shown as `?`.
-// `columns` receives, for each code point, its display column.
-std::string display_line(std::string_view line, std::vector<uint32_t>& byte_columns) {
+// `byte_columns` receives, for each byte of the line, its display column; `column_offsets`, for
+// each display column, where it starts in the returned text (plus its size at the end).
+std::string display_line(std::string_view line, std::vector<uint32_t>& byte_columns,
+                         std::vector<size_t>& column_offsets) {
   std::string out;
   byte_columns.assign(line.size() + 1, 0);
+  column_offsets.clear();
   uint32_t column = 0;
   for (size_t i = 0; i < line.size();) {
     byte_columns[i] = column;
     const auto c = static_cast<unsigned char>(line[i]);
     if (c == '\t') {
       const uint32_t width = 4 - (column % 4);
+      for (uint32_t k = 0; k < width; ++k) column_offsets.push_back(out.size() + k);
       out.append(width, ' ');
       column += width;
       ++i;
@@ -54,6 +64,7 @@ std::string display_line(std::string_view line, std::vector<uint32_t>& byte_colu
     }
     if (i + len > line.size() || source::valid_utf8_prefix(line.substr(i, len)) != len) len = 1;
     for (size_t k = 1; k < len; ++k) byte_columns[i + k] = column;
+    column_offsets.push_back(out.size());
     if (c < 0x20 || c == 0x7F || (len == 1 && c >= 0x80)) {
       out += '?';
     } else {
@@ -63,11 +74,13 @@ std::string display_line(std::string_view line, std::vector<uint32_t>& byte_colu
     i += len;
   }
   byte_columns[line.size()] = column;
+  column_offsets.push_back(out.size());
   return out;
 }
 
 // The first line of the range, underlined; a range over several lines is underlined to the end
-// of its first line and marked with `...`.
+// of its first line and marked with `...`. A line wider than kFrameColumns is cut around the
+// range, with `…` where text is left out.
 void write_frame(std::ostream& out, const Diagnostic& d, const Style& style) {
   const source::SourceFile& file = *d.file;
   const uint32_t line0 = file.lines().line_of(d.range.begin);
@@ -76,7 +89,8 @@ void write_frame(std::ostream& out, const Diagnostic& d, const Style& style) {
   const std::string pad(number.size(), ' ');
   const std::string_view text = file.line_text(line0);
   std::vector<uint32_t> columns;
-  const std::string shown = display_line(text, columns);
+  std::vector<size_t> offsets;
+  std::string shown = display_line(text, columns, offsets);
   const uint32_t line_start = file.lines().line_start(line0);
   const auto from = std::min<size_t>(d.range.begin - line_start, text.size());
   auto to = std::min<size_t>(d.range.end > line_start ? d.range.end - line_start : 0, text.size());
@@ -86,13 +100,26 @@ void write_frame(std::ostream& out, const Diagnostic& d, const Style& style) {
     to = comment != std::string_view::npos ? comment : text.size();
     while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\t')) --to;
   }
-  const uint32_t begin_col = columns[from];
-  const uint32_t end_col = columns[std::max(from, to)];
+  uint32_t begin_col = columns[from];
+  uint32_t end_col = columns[std::max(from, to)];
+  bool continues = last_line > line0;
+  const uint32_t line_columns = columns[text.size()];
+  if (line_columns > kFrameColumns) {
+    const uint32_t first = begin_col > kFrameLead ? std::min(begin_col - kFrameLead, line_columns - kFrameColumns) : 0;
+    const uint32_t last = first + kFrameColumns;
+    const bool cut_before = first > 0;
+    const bool cut_after = last < line_columns;
+    shown = (cut_before ? "…" : "") + shown.substr(offsets[first], offsets[last] - offsets[first]) + (cut_after ? "…" : "");
+    const uint32_t shift = cut_before ? 1 : 0;  // the `…` is one column
+    continues = continues || end_col > last;
+    end_col = std::min(end_col, last) - first + shift;
+    begin_col = begin_col - first + shift;
+  }
   const uint32_t width = end_col > begin_col ? end_col - begin_col : 1;
   out << pad << " " << style.gutter("|") << "\n";
   out << style.gutter(number + " |") << " " << shown << "\n";
   out << pad << " " << style.gutter("|") << " " << std::string(begin_col, ' ')
-      << style.severity(d.severity, std::string(width, '^')) << (last_line > line0 ? " ..." : "") << "\n";
+      << style.severity(d.severity, std::string(width, '^')) << (continues ? " ..." : "") << "\n";
   out << pad << " " << style.gutter("|") << "\n";
 }
 

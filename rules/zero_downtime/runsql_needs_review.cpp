@@ -149,6 +149,16 @@ std::vector<std::string> words_of(const std::string& sql) {
   return words;
 }
 
+// A word of the SQL as the message quotes it: at most 40 bytes (a generated migration may hold a
+// megabyte-long literal), cut at a character boundary.
+std::string clipped(const std::string& word) {
+  constexpr size_t kLimit = 40;
+  if (word.size() <= kLimit) return word;
+  size_t cut = kLimit;
+  while (cut > 0 && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) --cut;
+  return word.substr(0, cut) + "…";
+}
+
 std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return text;
@@ -193,7 +203,7 @@ class RunSqlNeedsReview final : public rule::OperationRule {
       const auto words = words_of(statements.first);
       constexpr size_t kShown = 5;
       std::string shown;
-      for (size_t i = 0; i < words.size() && i < kShown; ++i) shown += (i > 0 ? " " : "") + words[i];
+      for (size_t i = 0; i < words.size() && i < kShown; ++i) shown += (i > 0 ? " " : "") + clipped(words[i]);
       if (words.size() > kShown) shown += " …";
       what = "`" + shown + "`";
       if (statements.count > 1) what = std::to_string(statements.count) + " statements, the first " + what;

@@ -3,10 +3,13 @@
 
 #include <fstream>
 #include <memory>
+#include <string>
 
 #include <catch2/catch.hpp>
 
 #include "tests/support/temp_dir.h"
+
+#include <sys/stat.h>
 
 namespace {
 
@@ -82,4 +85,14 @@ TEST_CASE("a broken baseline file is an error with a reason", "[unit]") {
   CHECK(!write(R"({"version": 9, "findings": []})"));
   CHECK(error.find("version 9") != std::string::npos);
   CHECK(write(R"({"version": 1, "findings": []})"));
+  // Nested far deeper than a recursive walk could follow: refused without one.
+  CHECK(!write(R"({"findings": [], "version": )" + std::string(200'000, '[') + std::string(200'000, ']') + "}"));
+  CHECK(error.find("version (an array) is not supported") != std::string::npos);
+  CHECK(!write(R"({"findings": )" + std::string(200'000, '[') + std::string(200'000, ']') + "}"));
+  CHECK(error == "findings[0] is not an object");
+  // A FIFO with no writer is refused at once, not waited on.
+  const auto fifo = dir.path() / "fifo.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  CHECK(!baseline::read_baseline(fifo, error));
+  CHECK(error.starts_with("not a regular file"));
 }

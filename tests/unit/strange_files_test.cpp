@@ -3,8 +3,11 @@
 // it reports must point at the right bytes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "analyzer/ir/migration.h"
 #include "tests/support/extract.h"
@@ -268,6 +271,13 @@ TEST_CASE("NUL bytes: a syntax problem at the first NUL", "[unit]") {
   CHECK(m.syntax_error->range.end == at + 1);
   CHECK(m.operations.empty());
   CHECK_FALSE(m.has_migration_class);
+
+  // A declared encoding allows bytes that are not UTF-8 before the NUL, not the NUL.
+  const std::string latin1 = "# -*- coding: latin-1 -*-\nx = 'caf\xE9'\n";
+  const auto declared = extract(latin1 + std::string(1, '\0') + "y = 1\n");
+  REQUIRE(declared.syntax_error);
+  CHECK(declared.syntax_error->kind == SyntaxProblem::Kind::NulByte);
+  CHECK(declared.syntax_error->range.begin == latin1.size());
 }
 
 TEST_CASE("invalid UTF-8: a syntax problem at the first bad byte", "[unit]") {
@@ -379,4 +389,106 @@ TEST_CASE("a huge line in a valid migration", "[unit]") {
   REQUIRE_FALSE(m.syntax_error);
   REQUIRE(m.operations.size() == 1);
   CHECK(m.operations[0].string_arg(Param::sql)->size() == sql.size());
+}
+
+namespace {
+
+// The depth of a value tree, counted without recursion.
+size_t value_depth(const godwit::ir::Value& root) {
+  size_t deepest = 0;
+  std::vector<std::pair<const godwit::ir::Value*, size_t>> stack{{&root, 1}};
+  while (!stack.empty()) {
+    const auto [value, depth] = stack.back();
+    stack.pop_back();
+    deepest = std::max(deepest, depth);
+    for (const auto& item : value->raw_items()) stack.emplace_back(&item, depth + 1);
+  }
+  return deepest;
+}
+
+// The deepest value and the deepest nesting of operation lists in a migration.
+struct Depths {
+  size_t value = 0;
+  size_t operations = 0;
+};
+
+Depths depths(const godwit::ir::Migration& m) {
+  Depths d;
+  std::vector<std::pair<const godwit::ir::Operation*, size_t>> stack;
+  for (const auto& op : m.operations) stack.emplace_back(&op, 1);
+  while (!stack.empty()) {
+    const auto [op, depth] = stack.back();
+    stack.pop_back();
+    d.operations = std::max(d.operations, depth);
+    d.value = std::max(d.value, value_depth(op->call()));
+    for (const auto& nested : op->database_operations()) stack.emplace_back(&nested, depth + 1);
+    for (const auto& nested : op->state_operations()) stack.emplace_back(&nested, depth + 1);
+  }
+  return d;
+}
+
+std::string repeat(std::string_view text, size_t times) {
+  std::string out;
+  out.reserve(text.size() * times);
+  for (size_t i = 0; i < times; ++i) out += text;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("10 000 levels of any construct: what is read stays a few hundred levels deep", "[unit]") {
+  // Every stage after extraction walks values and nested operations recursively (copies,
+  // destructors, rendering, the state, the rules): the extractor is what bounds their depth, by
+  // keeping whatever lies deeper as Opaque text.
+  constexpr size_t kDeep = 10'000;
+  constexpr size_t kBound = 256;
+  const std::string head = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"lists",
+       head + "    operations = [migrations.RunSQL(" + repeat("[", kDeep) + "'x'" + repeat("]", kDeep) + ")]\n"},
+      {"calls",
+       head + "    operations = [migrations.RunSQL(" + repeat("f(", kDeep) + "1" + repeat(")", kDeep) + ")]\n"},
+      {"dicts", head + "    operations = [migrations.RunSQL('x', hints=" + repeat("{'k': ", kDeep) + "1" +
+                    repeat("}", kDeep) + ")]\n"},
+      {"tuples",
+       head + "    operations = [migrations.RunSQL(" + repeat("(1, ", kDeep) + "1" + repeat(")", kDeep) + ")]\n"},
+      {"parentheses",
+       head + "    operations = [migrations.RunSQL(" + repeat("(", kDeep) + "'x'" + repeat(")", kDeep) + ")]\n"},
+      {"unary minus", head + "    operations = [migrations.RunSQL('x', hints={'n': " + repeat("-", kDeep) + "1})]\n"},
+      {"keyword arguments",
+       head + "    operations = [migrations.RunSQL(" + repeat("f(a=", kDeep) + "1" + repeat(")", kDeep) + ")]\n"},
+      {"lambdas", head + "    operations = [migrations.RunPython(" + repeat("lambda a, b: ", kDeep) + "None)]\n"},
+      {"SeparateDatabaseAndState", head + "    operations = [" +
+                                       repeat("migrations.SeparateDatabaseAndState(state_operations=[", kDeep) +
+                                       "migrations.DeleteModel('a')" + repeat("])", kDeep) + "]\n"},
+      {"RunSQL state_operations", head + "    operations = [" +
+                                      repeat("migrations.RunSQL('x', state_operations=[", kDeep) +
+                                      "migrations.DeleteModel('a')" + repeat("])", kDeep) + "]\n"},
+      {"a chain of constants",
+       "from django.db import migrations\n\n" +
+           [&] {
+             std::string chain;
+             for (size_t i = 0; i < kDeep; ++i)
+               chain += "A" + std::to_string(i) + " = [A" + std::to_string(i + 1) + "]\n";
+             return chain;
+           }() +
+           "\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL(A0)]\n"},
+      {"`+` of nested lists",
+       head + "    operations = [migrations.RunSQL(" + repeat("[[1] + ", kDeep) + "[2]" + repeat("]", kDeep) + ")]\n"},
+  };
+  for (const auto& [name, text] : cases) {
+    INFO(name);
+    const auto m = extract(text);
+    REQUIRE_FALSE(m.syntax_error);
+    CHECK(m.has_migration_class);
+    const Depths d = depths(m);
+    CHECK(d.operations >= 1);
+    CHECK(d.value <= kBound);
+    CHECK(d.operations <= kBound);
+    // Rendering and comparing walk the whole value.
+    for (const auto& op : m.operations) {
+      CHECK_FALSE(op.call().render().empty());
+      CHECK(op.call().same_as(op.call()));
+    }
+  }
 }
