@@ -127,7 +127,7 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
     }
   }
   found.files.insert(found.files.end(), context.begin(), context.end());
-  LoadResult loaded = load_project(found, config, options.threads);
+  LoadResult loaded = load_project(found, config, options.threads, options.cache);
   analysis.errors.insert(analysis.errors.end(), loaded.errors.begin(), loaded.errors.end());
 
   // Context: apps the loaded migrations depend on, found beside the apps already read.
@@ -146,7 +146,7 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
     if (more.empty()) break;
     discovery::Discovery extra;
     extra.files = more;
-    LoadResult extra_loaded = load_project(extra, config, options.threads);
+    LoadResult extra_loaded = load_project(extra, config, options.threads, options.cache);
     for (auto& f : extra_loaded.project.files) loaded.project.files.push_back(std::move(f));
     // A context file that cannot be read only costs its information: no error for it.
     found.files.insert(found.files.end(), more.begin(), more.end());

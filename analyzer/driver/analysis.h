@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analyzer/cache/ir_cache.h"
 #include "analyzer/config/config.h"
 #include "analyzer/diagnostics/diagnostic.h"
 #include "analyzer/discovery/discovery.h"
@@ -22,6 +23,8 @@ struct AnalysisOptions {
   std::string diff_base;
   // The release given directly as "app.migration" names (tests); used when diff_base is empty.
   std::vector<std::string> release;
+  // Where extracted IR is cached; nullptr: every file is parsed.
+  const cache::IrCache* cache = nullptr;
 };
 
 // The whole pipeline short of reporting: discover, read, parse, extract, run the rules.

@@ -60,7 +60,8 @@ bool read_file(const std::filesystem::path& path, std::string& contents, std::st
   return true;
 }
 
-LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads) {
+LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads,
+                        const cache::IrCache* cache) {
   const size_t count = discovery.files.size();
   std::vector<std::optional<engine::ProjectFile>> loaded(count);
   std::vector<std::optional<discovery::DiscoveryError>> failures(count);
@@ -77,9 +78,14 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
         continue;
       }
       auto source = std::make_shared<const source::SourceFile>(file.display, std::move(text));
-      engine::ProjectFile project_file{
-          frontend::read_migration(parser, std::move(source), app_label_for(file, config), file.name), file.reported};
-      loaded[i] = std::move(project_file);
+      const std::string app_label = app_label_for(file, config);
+      std::optional<ir::Migration> migration;
+      if (cache != nullptr) migration = cache->load(source, app_label, file.name);
+      if (!migration) {
+        migration = frontend::read_migration(parser, std::move(source), app_label, file.name);
+        if (cache != nullptr) cache->store(*migration);
+      }
+      loaded[i] = engine::ProjectFile{std::move(*migration), file.reported};
     }
   };
 

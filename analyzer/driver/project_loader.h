@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/cache/ir_cache.h"
 #include "analyzer/config/config.h"
 #include "analyzer/discovery/discovery.h"
 #include "analyzer/engine/project.h"
@@ -15,8 +16,10 @@ struct LoadResult {
 };
 
 // Reads, parses and extracts every discovered file, on `threads` threads (0: one per core).
-// The result is in discovery order whatever the thread count.
-LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads);
+// The result is in discovery order whatever the thread count. With a cache, a file whose IR is
+// cached is not parsed, and what is extracted is stored.
+LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads,
+                        const cache::IrCache* cache = nullptr);
 
 // Reads a whole file; on failure returns false with a message in `error`.
 bool read_file(const std::filesystem::path& path, std::string& contents, std::string& error);
