@@ -1,10 +1,13 @@
 #include "analyzer/driver/project_loader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <thread>
 
@@ -31,32 +34,52 @@ std::string app_label_for(const discovery::MigrationPath& file, const config::Co
 }  // namespace
 
 bool read_file(const std::filesystem::path& path, std::string& contents, std::string& error) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    error = "is a directory";
-    return false;
-  }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    error = ec.message();
-    return false;
-  }
-  if (size > kMaxFileSize) {
-    error = "file is larger than 256 MiB";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // O_NONBLOCK: a FIFO put where a migration was must not block the run (it is refused below).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
     error = std::strerror(errno);
     return false;
   }
-  contents.resize(static_cast<size_t>(size));
-  in.read(contents.data(), static_cast<std::streamsize>(size));
-  contents.resize(static_cast<size_t>(in.gcount()));
-  if (in.bad()) {
-    error = "read error";
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    error = std::strerror(errno);
+    ::close(fd);
     return false;
   }
+  if (!S_ISREG(st.st_mode)) {
+    error = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+    ::close(fd);
+    return false;
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > kMaxFileSize) {
+    error = "file is larger than 256 MiB";
+    ::close(fd);
+    return false;
+  }
+  // Read to the end: the file may have changed size since fstat.
+  contents.resize(static_cast<size_t>(st.st_size) + 1);
+  size_t done = 0;
+  while (true) {
+    if (done == contents.size()) {
+      if (contents.size() > kMaxFileSize) {
+        error = "file is larger than 256 MiB";
+        ::close(fd);
+        return false;
+      }
+      contents.resize(contents.size() * 2);
+    }
+    const ssize_t n = ::read(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  contents.resize(done);
   return true;
 }
 

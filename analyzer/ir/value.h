@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -24,6 +25,9 @@ enum class NameOrigin : uint8_t {
 // A Python expression as far as it is statically known. Anything godwit cannot know without
 // running code (arithmetic, comprehensions, f-strings with fields, subscripts, ...) is Opaque and
 // keeps its source text: a rule that needs such a value must say it cannot decide, never guess.
+//
+// A migration holds about one Value per 25 bytes of source, so a Value is kept small (72
+// bytes): its nested values and keyword names are arrays of exactly their size.
 class Value {
  public:
   enum class Kind : uint8_t {
@@ -36,6 +40,11 @@ class Value {
   };
 
   Value() = default;
+  Value(const Value& other);
+  Value& operator=(const Value& other);
+  Value(Value&&) noexcept = default;
+  Value& operator=(Value&&) noexcept = default;
+  ~Value() = default;
 
   static Value none(TextRange range);
   static Value boolean(bool value, TextRange range);
@@ -48,6 +57,13 @@ class Value {
                     std::vector<std::pair<std::string, Value>> keywords, TextRange range);
   static Value sequence(Kind kind, std::vector<Value> elements, TextRange range);
   static Value dict(std::vector<std::pair<Value, Value>> entries, TextRange range);
+  // The same, moving the values and names out of spans: for readers that collect them on one
+  // reusable stack instead of a vector per container. (Named apart so that `{}` is never ambiguous.)
+  static Value call_from(std::string callee, NameOrigin origin, std::span<Value> positional,
+                         std::span<std::string> names, std::span<Value> keyword_values, TextRange range);
+  static Value sequence_from(Kind kind, std::span<Value> elements, TextRange range);
+  // Dict entries as key, value, key, value...
+  static Value dict_from(std::span<Value> keys_and_values, TextRange range);
   static Value lambda(uint32_t function_index, std::string text, TextRange range);
   static Value opaque(std::string text, TextRange range);
 
@@ -80,14 +96,16 @@ class Value {
   [[nodiscard]] std::span<const Value> elements() const;
   // Call: the keyword arguments, in source order (`**kwargs` appears with the key "**").
   [[nodiscard]] std::span<const Value> keyword_values() const;
-  [[nodiscard]] const std::vector<std::string>& keyword_names() const { return keys_; }
+  [[nodiscard]] std::span<const std::string> keyword_names() const {
+    return kind_ == Kind::Call ? std::span<const std::string>(keys_.get(), size_ - positional()) : std::span<const std::string>();
+  }
   [[nodiscard]] const Value* keyword(std::string_view name) const;
   // Call: `*args` or `**kwargs` (so an absent argument may still be passed).
   // List/Tuple/Set: a `*starred` element that could not be expanded.
   [[nodiscard]] bool has_unpacking() const { return unpacking_; }
 
   // Dict: the entries.
-  [[nodiscard]] size_t dict_size() const { return kind_ == Kind::Dict ? items_.size() / 2 : 0; }
+  [[nodiscard]] size_t dict_size() const { return kind_ == Kind::Dict ? size_ / 2 : 0; }
   [[nodiscard]] const Value& dict_key(size_t i) const { return items_[2 * i]; }
   [[nodiscard]] const Value& dict_value(size_t i) const { return items_[2 * i + 1]; }
   // Dict: the value for a string key; nullptr when absent (or the dict has opaque keys).
@@ -108,28 +126,32 @@ class Value {
   template <typename F>
   void for_each(F&& visit) const {
     visit(*this);
-    for (const Value& item : items_) item.for_each(visit);
+    for (const Value& item : raw_items()) item.for_each(visit);
   }
 
-  // Raw access for serialization.
-  [[nodiscard]] const std::vector<Value>& raw_items() const { return items_; }
+  // Every nested value: elements, positional then keyword arguments, dict keys and values.
+  [[nodiscard]] std::span<const Value> raw_items() const { return {items_.get(), size_}; }
   void set_unpacking(bool unpacking) { unpacking_ = unpacking; }
 
  private:
+  [[nodiscard]] uint32_t positional() const { return static_cast<uint32_t>(scalar_.i); }
+  void take_items(std::span<Value> values, size_t extra = 0);
+
   Kind kind_ = Kind::None;
   NameOrigin origin_ = NameOrigin::Unknown;
   bool unpacking_ = false;
+  uint32_t size_ = 0;  // items_
   TextRange range_;
   union Scalar {
     bool b;
-    int64_t i;
+    int64_t i;  // Int; Call: the positional count; Lambda: the function index
     double f;
   } scalar_{.i = 0};
   std::string text_;
   // List/Tuple/Set: elements. Call: positional args followed by keyword values. Dict: k0, v0, ...
-  std::vector<Value> items_;
+  std::unique_ptr<Value[]> items_;
   // Call: the names of the trailing keyword values in items_.
-  std::vector<std::string> keys_;
+  std::unique_ptr<std::string[]> keys_;
 };
 
 // Python's repr of a string (single-quoted), for messages.

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <filesystem>
 #include <fstream>
@@ -60,7 +61,7 @@ std::vector<fs::path> corpus() {
 // Structural equality of two values, ranges included (Value::same_as ignores them).
 bool same(const Value& a, const Value& b) {
   if (a.kind() != b.kind() || a.range() != b.range() || a.has_unpacking() != b.has_unpacking() ||
-      a.origin() != b.origin() || a.text() != b.text() || a.keyword_names() != b.keyword_names() ||
+      a.origin() != b.origin() || a.text() != b.text() || !std::ranges::equal(a.keyword_names(), b.keyword_names()) ||
       a.raw_items().size() != b.raw_items().size() || a.as_bool() != b.as_bool() || a.as_int() != b.as_int() ||
       a.elements().size() != b.elements().size()) {
     return false;
