@@ -291,3 +291,13 @@ TEST_CASE("the README's rule table is the registry's", "[cli]") {
   INFO("regenerate with: godwit rules --format markdown, between the markers in README.md");
   CHECK(documented == r.out);
 }
+
+TEST_CASE("a cycle closed by a staged file is reported in it, whichever file declares the first entry", "[cli]") {
+  const std::string project = std::string(GODWIT_SOURCE_DIR) + "/tests/fixtures/graph/dependency_cycle/cross_app_cycle";
+  for (const char* staged : {"shop/migrations/0002_order_invoice.py", "billing/migrations/0002_invoice_order.py"}) {
+    const auto r = run_process({GODWIT_BINARY, "check", "--select", "GR003", "--format", "concise", staged}, project);
+    INFO(staged);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find(std::string(staged) + ":8:9: GR003") == 0);
+  }
+}

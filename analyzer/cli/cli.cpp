@@ -11,6 +11,8 @@
 #include "analyzer/driver/analysis.h"
 #include "analyzer/driver/check.h"
 #include "analyzer/driver/project_loader.h"
+#include "analyzer/lsp/server.h"
+#include "analyzer/lsp/uri.h"
 #include "analyzer/plan/deploy_plan.h"
 #include "analyzer/report/plan_report.h"
 #include "analyzer/report/config_report.h"
@@ -194,6 +196,16 @@ int plan_command(const std::vector<std::string>& paths, const std::string& diff_
   return analysis.errors.empty() ? driver::kExitClean : driver::kExitError;
 }
 
+// Where editors link a rule id to: --docs-url, else the URL the build was configured with, else
+// the README of the source tree (when it is there).
+std::string docs_url(const std::string& given) {
+  if (!given.empty()) return given;
+  if (!std::string_view(GODWIT_DOCS_URL).empty()) return GODWIT_DOCS_URL;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(GODWIT_SOURCE_README, ec)) return lsp::uri_from_path(GODWIT_SOURCE_README);
+  return {};
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -281,6 +293,21 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                        "what it lacks");
   plan_cmd->add_option("--format", plan_format, "Output format")->check(CLI::IsMember({"text", "json"}));
   add_config_options(*plan_cmd, plan_flags, FlagSet::All);
+  // server
+  CLI::App* server_cmd =
+      app.add_subcommand("server",
+                         "Run the language server (LSP over stdin/stdout) for editors: diagnostics as you type, rule "
+                         "docs on hover, quick fixes");
+  int debounce_ms = 200;
+  std::string docs_url_flag;
+  bool stdio = false;
+  server_cmd->add_option("--debounce-ms", debounce_ms, "Quiet time after an edit before analyzing (default: 200)")
+      ->check(CLI::Range(0, 60000));
+  server_cmd->add_option("--docs-url", docs_url_flag,
+                         "URL of the rule documentation that diagnostics link to (`URL#rv001`)");
+  server_cmd->add_flag("--stdio", stdio,
+                       "Talk over stdin/stdout (the only transport; accepted for clients that pass it)");
+
 
   try {
     app.parse(argc, argv);
@@ -292,6 +319,15 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
 
   if (rule_cmd->parsed()) return print_rule(rule_id, out, err);
+  if (server_cmd->parsed()) {
+    lsp::ServerOptions server_options;
+    std::error_code cwd_error;
+    server_options.working_directory = std::filesystem::current_path(cwd_error);
+    server_options.debounce = std::chrono::milliseconds(debounce_ms);
+    server_options.docs_url = docs_url(docs_url_flag);
+    out.flush();
+    return lsp::run_server(server_options, 0, 1);
+  }
   if (rules_cmd->parsed()) return print_rules(rules_format, out);
 
   std::error_code ec;

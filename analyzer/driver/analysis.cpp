@@ -69,6 +69,30 @@ std::optional<fs::path> find_app(const std::string& label, const std::set<fs::pa
   return std::nullopt;
 }
 
+// A module the overlay holds, as discovery would describe it.
+discovery::MigrationPath overlay_module(const fs::path& path, const fs::path& working_directory, bool reported) {
+  discovery::MigrationPath m;
+  m.path = path;
+  m.display = discovery::display_path(path, working_directory);
+  m.name = path.stem().string();
+  m.app_label = path.parent_path().parent_path().filename().string();
+  m.reported = reported;
+  return m;
+}
+
+// The modules of one migrations folder: on disk, and the overlay's (which may not be saved yet).
+std::vector<discovery::MigrationPath> modules_of(const fs::path& folder, const fs::path& working_directory,
+                                                 const SourceOverlay* overlay) {
+  std::vector<discovery::MigrationPath> modules = discovery::modules_in(folder, working_directory);
+  if (overlay == nullptr) return modules;
+  for (const fs::path& path : overlay->modules_in(folder.lexically_normal())) {
+    const bool on_disk = std::any_of(modules.begin(), modules.end(),
+                                     [&](const discovery::MigrationPath& m) { return m.path == path; });
+    if (!on_disk) modules.push_back(overlay_module(path, working_directory, false));
+  }
+  return modules;
+}
+
 // The release: files changed since --diff-base (or named in options.release). Only they are
 // reported; everything else stays context.
 void mark_release(const AnalysisOptions& options, const fs::path& working_directory, LoadedProject& loaded) {
@@ -110,24 +134,45 @@ Analysis analyze(const AnalysisOptions& options, const config::Config& config, c
 
 LoadedProject load(const AnalysisOptions& options, const config::Config& config, const fs::path& working_directory) {
   LoadedProject analysis;
-  std::vector<fs::path> paths = options.paths;
-  if (paths.empty()) paths.emplace_back(".");
-  discovery::Discovery found = discovery::discover(paths, config, working_directory);
+  std::vector<fs::path> paths;
+  std::vector<discovery::MigrationPath> from_overlay;
+  for (const fs::path& given : options.paths) {
+    const fs::path absolute = (given.is_absolute() ? given : working_directory / given).lexically_normal();
+    if (options.overlay != nullptr && options.overlay->holds(absolute)) {
+      from_overlay.push_back(overlay_module(absolute, working_directory, true));
+    } else {
+      paths.push_back(given);
+    }
+  }
+  if (paths.empty() && from_overlay.empty()) paths.emplace_back(".");
+  discovery::Discovery found;
+  if (!paths.empty()) found = discovery::discover(paths, config, working_directory);
+  for (auto& m : from_overlay) {
+    const bool listed = std::any_of(found.files.begin(), found.files.end(),
+                                    [&](const discovery::MigrationPath& f) { return f.display == m.display; });
+    if (!listed) found.files.push_back(std::move(m));
+  }
   analysis.errors = found.errors;
 
   // Context: the other modules of every migrations folder a reported file is in.
   std::set<std::string> known;
   for (const auto& f : found.files) known.insert(f.display);
   std::set<fs::path> folders;
-  for (const auto& f : found.files) folders.insert(f.path.parent_path());
+  for (const auto& f : found.files) {
+    // Only a real migrations package has siblings that are migrations of the same app.
+    const std::string folder = f.path.parent_path().filename().string();
+    if (std::find(config.migrations_dirs.begin(), config.migrations_dirs.end(), folder) != config.migrations_dirs.end()) {
+      folders.insert(f.path.parent_path());
+    }
+  }
   std::vector<discovery::MigrationPath> context;
   for (const fs::path& folder : folders) {
-    for (auto& m : discovery::modules_in(folder, working_directory)) {
+    for (auto& m : modules_of(folder, working_directory, options.overlay)) {
       if (known.insert(m.display).second) context.push_back(std::move(m));
     }
   }
   found.files.insert(found.files.end(), context.begin(), context.end());
-  LoadResult loaded = load_project(found, config, options.threads, options.cache);
+  LoadResult loaded = load_project(found, config, options.threads, options.cache, options.overlay);
   analysis.errors.insert(analysis.errors.end(), loaded.errors.begin(), loaded.errors.end());
 
   // Context: apps the loaded migrations depend on, found beside the apps already read.
@@ -138,7 +183,7 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
     for (const std::string& app : missing_apps(loaded.project, config)) {
       if (!searched.insert(app).second) continue;
       if (const auto dir = find_app(app, parents, config)) {
-        for (auto& m : discovery::modules_in(*dir, working_directory)) {
+        for (auto& m : modules_of(*dir, working_directory, options.overlay)) {
           if (known.insert(m.display).second) more.push_back(std::move(m));
         }
       }
@@ -146,7 +191,7 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
     if (more.empty()) break;
     discovery::Discovery extra;
     extra.files = more;
-    LoadResult extra_loaded = load_project(extra, config, options.threads, options.cache);
+    LoadResult extra_loaded = load_project(extra, config, options.threads, options.cache, options.overlay);
     for (auto& f : extra_loaded.project.files) loaded.project.files.push_back(std::move(f));
     // A context file that cannot be read only costs its information: no error for it.
     found.files.insert(found.files.end(), more.begin(), more.end());

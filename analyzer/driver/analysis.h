@@ -9,6 +9,7 @@
 #include "analyzer/config/config.h"
 #include "analyzer/diagnostics/diagnostic.h"
 #include "analyzer/discovery/discovery.h"
+#include "analyzer/driver/source_overlay.h"
 #include "analyzer/engine/project.h"
 #include "analyzer/graph/migration_graph.h"
 #include "analyzer/phase/phase.h"
@@ -25,6 +26,9 @@ struct AnalysisOptions {
   std::vector<std::string> release;
   // Where extracted IR is cached; nullptr: every file is parsed.
   const cache::IrCache* cache = nullptr;
+  // Modules read from memory instead of the disk (the language server's open buffers); they may
+  // be among `paths` without existing on disk. nullptr: everything comes from the disk.
+  const SourceOverlay* overlay = nullptr;
 };
 
 // The whole pipeline short of reporting: discover, read, parse, extract, run the rules.

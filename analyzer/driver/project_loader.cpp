@@ -84,7 +84,7 @@ bool read_file(const std::filesystem::path& path, std::string& contents, std::st
 }
 
 LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads,
-                        const cache::IrCache* cache) {
+                        const cache::IrCache* cache, const SourceOverlay* overlay) {
   const size_t count = discovery.files.size();
   std::vector<std::optional<engine::ProjectFile>> loaded(count);
   std::vector<std::optional<discovery::DiscoveryError>> failures(count);
@@ -94,6 +94,10 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
     frontend::PythonParser parser;
     for (size_t i = next++; i < count; i = next++) {
       const discovery::MigrationPath& file = discovery.files[i];
+      if (overlay != nullptr && overlay->holds(file.path)) {
+        loaded[i] = engine::ProjectFile{overlay->read(file, app_label_for(file, config)), file.reported};
+        continue;
+      }
       std::string text;
       std::string error;
       if (!read_file(file.path, text, error)) {

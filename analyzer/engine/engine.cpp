@@ -174,7 +174,29 @@ Engine::Result Engine::run(const Project& project) const {
     const rule::Reporter reporter(active.rule->meta(), active.severity, project_out);
     static_cast<const rule::ProjectRule&>(*active.rule).check(rule::ProjectContext(analysis, all, reporter));
     for (auto& d : project_out) {
-      if (reported_files.contains(d.file.get())) out.push_back(std::move(d));
+      if (reported_files.contains(d.file.get())) {
+        out.push_back(std::move(d));
+        continue;
+      }
+      // Found in a context file but involving a reported one (a staged migration closing a
+      // cycle whose first entry is in an unstaged file): report it where the reported file is.
+      const auto involved = std::find_if(d.related.begin(), d.related.end(), [&](const diagnostics::RelatedLocation& r) {
+        return reported_files.contains(r.file.get());
+      });
+      if (involved == d.related.end()) continue;
+      diagnostics::RelatedLocation original{d.file, d.range, "reported first here, in a file not being checked"};
+      d.file = involved->file;
+      d.range = involved->range;
+      d.related.erase(involved);
+      d.related.insert(d.related.begin(), std::move(original));
+      for (const ProjectFile& f : project.files) {
+        if (f.migration.source == d.file) {
+          d.app = f.migration.app_label;
+          d.migration = f.migration.name;
+          d.anchor = diagnostics::normalized_anchor(f.migration.file().slice(d.range));
+        }
+      }
+      out.push_back(std::move(d));
     }
   }
   apply_suppressions(project, out);

@@ -84,7 +84,7 @@ class PhaseMarkerMismatch final : public rule::MigrationRule {
     std::string expected;
     if (m.safe->kind == ir::SafeMarker::Kind::BeforeDeploy) {
       marker = "Safe.before_deploy()";
-      expected = "only after the new code is live";
+      expected = "after the new code is live";
       for (const auto& op : phases->operations) {
         if (op.phase == Phase::Contract || op.phase == Phase::MultiStep) {
           culprit = &op;
@@ -93,7 +93,7 @@ class PhaseMarkerMismatch final : public rule::MigrationRule {
       }
     } else if (m.safe->kind == ir::SafeMarker::Kind::Always) {
       marker = "Safe.always()";
-      expected = "at a definite point of the deploy";
+      expected = "at a definite point of the deploy, not at any time";
       for (const auto& op : phases->operations) {
         if (op.phase != Phase::Always && op.phase != Phase::Unknown) {
           culprit = &op;
@@ -106,7 +106,7 @@ class PhaseMarkerMismatch final : public rule::MigrationRule {
     auto& d = context.report(
         m.class_range,
         "marked `" + marker + "`, but " + culprit->reason + " (line " + std::to_string(line) + ") is " +
-            std::string(phase::to_string(culprit->phase)) + ": it may run " + expected,
+            std::string(phase::to_string(culprit->phase)) + ": it may only run " + expected,
         culprit->phase == Phase::Contract || culprit->phase == Phase::MultiStep
             ? "mark it `Safe.after_deploy()` if everything in it may wait for the new code, or split the migration"
             : "mark it with the phase it has (`Safe.before_deploy()` for expand operations), or split the migration");

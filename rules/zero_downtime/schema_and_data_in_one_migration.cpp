@@ -100,9 +100,10 @@ class SchemaAndDataInOneMigration final : public rule::MigrationRule {
     if (schema == nullptr || data == nullptr) return;
     const auto line = [&](const phase::OperationPhase& op) { return std::to_string(m.file().position(op.range.begin).line); };
     auto& d = context.report(m.class_range,
-                             "this atomic migration runs " + schema->reason + " (line " + line(*schema) +
-                                 ") and a data migration (line " + line(*data) +
-                                 ") in one transaction: the schema lock is held until the data migration ends",
+                             "this atomic migration changes an existing table (line " + line(*schema) + ": " +
+                                 schema->reason + ") and migrates data (line " + line(*data) + ": " + data->reason +
+                                 ") in one transaction: the schema change's lock is held until the data migration "
+                                 "ends",
                              "move the data migration to its own migration (batched), or set `atomic = False`");
     d.related.push_back({m.source, schema->range, "schema change: " + schema->reason});
     d.related.push_back({m.source, data->range, "data migration"});
