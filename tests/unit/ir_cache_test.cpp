@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,12 +17,15 @@
 #include "analyzer/cache/ir_cache.h"
 #include "analyzer/cache/ir_codec.h"
 #include "analyzer/driver/check.h"
+#include "analyzer/driver/subprocess.h"
 #include "analyzer/driver/project_loader.h"
 #include "analyzer/frontend/migration_extractor.h"
+#include "tests/bench/project_generator.h"
 #include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using godwit::cache::IrCache;
+using godwit::driver::run_process;
 using godwit::ir::Migration;
 using godwit::ir::Value;
 
@@ -268,128 +272,263 @@ TEST_CASE("content digests tell apart what differs and agree on what is equal", 
   CHECK(godwit::cache::to_hex({0x0123456789abcdefULL, 0xfedcba9876543210ULL}) == "fedcba98765432100123456789abcdef");
 }
 
-TEST_CASE("a cache entry is found for the same bytes, app and name only", "[cache]") {
-  const godwit::test::TempDir dir;
-  std::string error;
-  const auto cache = IrCache::open(dir.path() / "c", error);
-  REQUIRE(cache);
-  CHECK(fs::exists(dir.path() / "c" / ".gitignore"));
-  CHECK(slurp(dir.path() / "c" / ".gitignore").find("\n*\n") != std::string::npos);
-  CHECK(slurp(dir.path() / "c" / "CACHEDIR.TAG").starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+namespace {
 
-  const auto source = source_of("shop/migrations/0002_change.py", kMigration);
-  CHECK_FALSE(cache->load(source, "shop", "0002_change"));
+// A project folder with shop/migrations/<name>.py for each text, and a cache beside it.
+struct CacheFixture {
+  godwit::test::TempDir dir;
+  fs::path migrations = dir.path() / "project" / "shop" / "migrations";
+  std::unique_ptr<IrCache> cache;
+
+  CacheFixture() {
+    std::string error;
+    cache = IrCache::open(dir.path() / "cache", error);
+    REQUIRE(cache);
+    fs::create_directories(migrations);
+  }
+  std::shared_ptr<const godwit::source::SourceFile> module(const std::string& name, const std::string& text) const {
+    overwrite(migrations / (name + ".py"), text);
+    return source_of("shop/migrations/" + name + ".py", text);
+  }
+  [[nodiscard]] fs::path pack() const { return cache->pack_path(migrations); }
+};
+
+std::string variant(int i) { return std::string(kMigration) + "# variant " + std::to_string(i) + "\n"; }
+
+}  // namespace
+
+TEST_CASE("a cache entry is found for the same bytes, app and name only", "[cache]") {
+  CacheFixture f;
+  CHECK(fs::exists(f.dir.path() / "cache" / ".gitignore"));
+  CHECK(slurp(f.dir.path() / "cache" / ".gitignore").find("\n*\n") != std::string::npos);
+  CHECK(slurp(f.dir.path() / "cache" / "CACHEDIR.TAG").starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+
+  const auto source = f.module("0002_change", kMigration);
   const Migration original = extract(source);
-  cache->store(original);
-  const auto hit = cache->load(source, "shop", "0002_change");
+  {
+    auto folder = f.cache->folder(f.migrations);
+    CHECK_FALSE(folder->load(source, "shop", "0002_change"));
+    folder->store(original);
+    folder->commit();
+  }
+  REQUIRE(fs::is_regular_file(f.pack()));
+  auto folder = f.cache->folder(f.migrations);
+  const auto hit = folder->load(source, "shop", "0002_change");
   REQUIRE(hit);
   require_same(original, *hit);
   CHECK(hit->source == source);
 
-  CHECK_FALSE(cache->load(source, "billing", "0002_change"));
-  CHECK_FALSE(cache->load(source, "shop", "0003_change"));
+  CHECK_FALSE(folder->load(source, "billing", "0002_change"));
+  CHECK_FALSE(folder->load(source, "shop", "0003_change"));
   std::string edited = kMigration;
   edited.replace(edited.find("legacy"), 6, "legaxy");
-  CHECK_FALSE(cache->load(source_of("shop/migrations/0002_change.py", edited), "shop", "0002_change"));
+  CHECK_FALSE(folder->load(source_of("shop/migrations/0002_change.py", edited), "shop", "0002_change"));
   // The display path is not part of the key: the same file seen from elsewhere is a hit.
-  CHECK(cache->load(source_of("../elsewhere/shop/migrations/0002_change.py", kMigration), "shop", "0002_change"));
+  CHECK(folder->load(source_of("../elsewhere/shop/migrations/0002_change.py", kMigration), "shop", "0002_change"));
+  // Another folder has a pack of its own.
+  CHECK(f.cache->pack_path(f.dir.path() / "other" / "migrations") != f.pack());
+  CHECK_FALSE(f.cache->folder(f.dir.path() / "other" / "migrations")->load(source, "shop", "0002_change"));
 
-  const auto stats = cache->stats();
+  // A run that found everything it needed writes nothing.
+  const auto written = fs::last_write_time(f.pack());
+  folder->commit();
+  CHECK(fs::last_write_time(f.pack()) == written);
+
+  const auto stats = f.cache->stats();
   CHECK(stats.hits == 2);
-  CHECK(stats.misses == 4);
-  CHECK(stats.stored == 1);
+  CHECK(stats.misses == 5);
+  CHECK(stats.packs_written == 1);
   CHECK(stats.rejected == 0);
 }
 
-TEST_CASE("a damaged cache entry is ignored and rewritten, never trusted", "[cache]") {
-  const godwit::test::TempDir dir;
-  std::string error;
-  const auto cache = IrCache::open(dir.path(), error);
-  REQUIRE(cache);
-  const auto source = source_of("shop/migrations/0002_change.py", kMigration);
+TEST_CASE("a damaged, truncated, foreign or stale pack is ignored and rewritten, never trusted", "[cache]") {
+  CacheFixture f;
+  const auto source = f.module("0002_change", kMigration);
   const Migration original = extract(source);
-  cache->store(original);
-  const fs::path entry = cache->entry_path(source->text(), "shop", "0002_change");
-  REQUIRE(fs::is_regular_file(entry));
-  const std::string good = slurp(entry);
+  {
+    auto folder = f.cache->folder(f.migrations);
+    folder->store(original);
+    folder->commit();
+  }
+  const std::string good = slurp(f.pack());
+  const std::string& version = godwit::cache::current_extractor().godwit_version;
+  REQUIRE(good.find(version) != std::string::npos);
 
   std::vector<std::pair<std::string, std::string>> damaged{
       {"empty", ""},
       {"magic only", good.substr(0, 8)},
       {"cut in the key", good.substr(0, 40)},
-      {"cut in the payload", good.substr(0, good.size() - 7)},
-      {"one byte too many", good + "x"},
-      {"foreign file", "not a cache entry at all\n"},
+      {"cut in the entry", good.substr(0, good.size() - 50)},
+      {"cut in the entry's digest", good.substr(0, good.size() - 7)},
+      {"foreign file", "not a cache file at all\n"},
   };
+  std::string wrong_format = good;
+  wrong_format[8] = static_cast<char>(wrong_format[8] + 1);
+  damaged.emplace_back("another format version", wrong_format);
   std::string wrong_version = good;
-  wrong_version[8] = static_cast<char>(wrong_version[8] + 1);
-  damaged.emplace_back("another format version", wrong_version);
+  wrong_version[wrong_version.find(version) + version.size() - 1] ^= 0x01;
+  damaged.emplace_back("written by another godwit version", wrong_version);
   std::string flipped_payload = good;
-  flipped_payload[good.size() - 3] = static_cast<char>(flipped_payload[good.size() - 3] ^ 0x20);
+  flipped_payload[good.size() - 30] = static_cast<char>(flipped_payload[good.size() - 30] ^ 0x20);
   damaged.emplace_back("flipped payload byte", flipped_payload);
-  std::string flipped_key = good;
-  flipped_key[20] = static_cast<char>(flipped_key[20] ^ 0x01);
-  damaged.emplace_back("flipped key byte", flipped_key);
+  std::string flipped_name = good;
+  const size_t name_at = good.find("0002_change");
+  REQUIRE(name_at != std::string::npos);
+  flipped_name[name_at] = '1';
+  damaged.emplace_back("flipped module name", flipped_name);
+  {
+    // The pack of another folder, copied where this one's should be.
+    const fs::path other = f.dir.path() / "project" / "billing" / "migrations";
+    auto folder = f.cache->folder(other);
+    folder->store(original);
+    folder->commit();
+    damaged.emplace_back("another folder's pack", slurp(f.cache->pack_path(other)));
+  }
 
   for (const auto& [what, bytes] : damaged) {
     INFO(what);
-    overwrite(entry, bytes);
-    const size_t rejected = cache->stats().rejected;
-    CHECK_FALSE(cache->load(source, "shop", "0002_change"));
-    CHECK(cache->stats().rejected == rejected + 1);
-    // The next run extracts again and replaces the entry.
-    cache->store(extract(source));
-    const auto reloaded = cache->load(source, "shop", "0002_change");
+    overwrite(f.pack(), bytes);
+    const size_t rejected = f.cache->stats().rejected;
+    auto folder = f.cache->folder(f.migrations);
+    CHECK(f.cache->stats().rejected == rejected + 1);
+    CHECK_FALSE(folder->load(source, "shop", "0002_change"));
+    // The run extracts again and writes the pack back whole.
+    folder->store(extract(source));
+    folder->commit();
+    CHECK(slurp(f.pack()) == good);
+    const auto reloaded = f.cache->folder(f.migrations)->load(source, "shop", "0002_change");
     REQUIRE(reloaded);
     require_same(original, *reloaded);
-    CHECK(slurp(entry) == good);
   }
 
-  SECTION("a folder where the entry should be") {
-    fs::remove(entry);
-    fs::create_directory(entry);
-    CHECK_FALSE(cache->load(source, "shop", "0002_change"));
-    cache->store(original);  // cannot replace a folder: a failure, not an error
-    CHECK(cache->stats().store_failures == 1);
-    CHECK_FALSE(cache->load(source, "shop", "0002_change"));
+  SECTION("bytes after the last entry: the entries before them are checksummed, so they are used") {
+    overwrite(f.pack(), good + "x");
+    const size_t rejected = f.cache->stats().rejected;
+    auto folder = f.cache->folder(f.migrations);
+    CHECK(f.cache->stats().rejected == rejected + 1);
+    const auto hit = folder->load(source, "shop", "0002_change");
+    REQUIRE(hit);
+    require_same(original, *hit);
+    folder->commit();
+    CHECK(slurp(f.pack()) == good);
+  }
+  SECTION("a folder where the pack should be") {
+    fs::remove(f.pack());
+    fs::create_directory(f.pack());
+    auto folder = f.cache->folder(f.migrations);
+    CHECK_FALSE(folder->load(source, "shop", "0002_change"));
+    folder->store(original);
+    const size_t failures = f.cache->stats().write_failures;
+    folder->commit();  // cannot replace a folder: a failure, not an error
+    CHECK(f.cache->stats().write_failures == failures + 1);
+    CHECK_FALSE(f.cache->folder(f.migrations)->load(source, "shop", "0002_change"));
   }
   SECTION("no temporary file is left behind") {
-    for (const auto& e : fs::recursive_directory_iterator(dir.path())) {
+    for (const auto& e : fs::recursive_directory_iterator(f.dir.path())) {
       CHECK_FALSE(e.path().filename().string().starts_with(".tmp-"));
     }
   }
 }
 
-TEST_CASE("threads storing and loading the same entries only ever see whole entries", "[cache]") {
-  const godwit::test::TempDir dir;
-  std::string error;
-  const auto cache = IrCache::open(dir.path(), error);
-  REQUIRE(cache);
+TEST_CASE("a damaged entry costs itself and what follows it, never the entries before it", "[cache]") {
+  CacheFixture f;
+  std::vector<std::shared_ptr<const godwit::source::SourceFile>> sources;
+  {
+    auto folder = f.cache->folder(f.migrations);
+    for (int i = 1; i <= 3; ++i) {
+      sources.push_back(f.module("000" + std::to_string(i) + "_change", variant(i)));
+      folder->store(extract(sources.back(), "shop", "000" + std::to_string(i) + "_change"));
+    }
+    folder->commit();
+  }
+  const std::string good = slurp(f.pack());
+  // Entries are written in name order: damage the second.
+  std::string bytes = good;
+  const size_t second = good.find("0002_change");
+  const size_t third = good.find("0003_change");
+  REQUIRE(second < third);
+  bytes[(second + third) / 2] = static_cast<char>(bytes[(second + third) / 2] ^ 0x01);
+  overwrite(f.pack(), bytes);
+  auto folder = f.cache->folder(f.migrations);
+  CHECK(f.cache->stats().rejected == 1);
+  CHECK(folder->load(sources[0], "shop", "0001_change"));
+  CHECK_FALSE(folder->load(sources[1], "shop", "0002_change"));
+  CHECK_FALSE(folder->load(sources[2], "shop", "0003_change"));
+  folder->store(extract(sources[1], "shop", "0002_change"));
+  folder->store(extract(sources[2], "shop", "0003_change"));
+  folder->commit();
+  CHECK(slurp(f.pack()) == good);
+}
+
+TEST_CASE("a pack keeps the entries of modules that exist and drops those of edited or deleted ones", "[cache]") {
+  CacheFixture f;
+  std::vector<std::shared_ptr<const godwit::source::SourceFile>> sources;
+  {
+    auto folder = f.cache->folder(f.migrations);
+    for (int i = 1; i <= 3; ++i) {
+      sources.push_back(f.module("000" + std::to_string(i) + "_change", variant(i)));
+      folder->store(extract(sources.back(), "shop", "000" + std::to_string(i) + "_change"));
+    }
+    folder->commit();
+  }
+  const auto size_with_three = fs::file_size(f.pack());
+  fs::remove(f.migrations / "0003_change.py");
+  const auto edited = f.module("0001_change", variant(10));
+  {
+    // A run that reads 0001 only (edited since): 0002 is kept, 0003 (deleted) goes.
+    auto folder = f.cache->folder(f.migrations);
+    CHECK_FALSE(folder->load(edited, "shop", "0001_change"));
+    folder->store(extract(edited, "shop", "0001_change"));
+    folder->commit();
+  }
+  CHECK(fs::file_size(f.pack()) < size_with_three);
+  auto folder = f.cache->folder(f.migrations);
+  CHECK(folder->load(edited, "shop", "0001_change"));
+  CHECK_FALSE(folder->load(sources[0], "shop", "0001_change"));  // the old bytes of 0001
+  CHECK(folder->load(sources[1], "shop", "0002_change"));
+  CHECK_FALSE(folder->load(sources[2], "shop", "0003_change"));
+}
+
+TEST_CASE("threads loading and storing, and runs committing the same pack, only ever see whole packs", "[cache]") {
+  CacheFixture f;
   std::vector<std::shared_ptr<const godwit::source::SourceFile>> sources;
   std::vector<Migration> originals;
   for (int i = 0; i < 8; ++i) {
-    std::string text = kMigration;
-    text += "# variant " + std::to_string(i) + "\n";
-    sources.push_back(source_of("shop/migrations/0002_change.py", text));
-    originals.push_back(extract(sources.back()));
+    const std::string name = "000" + std::to_string(i) + "_change";
+    sources.push_back(f.module(name, variant(i)));
+    originals.push_back(extract(sources.back(), "shop", name));
   }
   std::atomic<int> bad{0};
+  // Each thread is a run of its own: it opens the folder, loads or stores every module, commits.
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      for (int round = 0; round < 200; ++round) {
-        const size_t i = static_cast<size_t>((round + t) % 8);
-        if (const auto hit = cache->load(sources[i], "shop", "0002_change")) {
-          if (godwit::cache::encode_migration(*hit) != godwit::cache::encode_migration(originals[i])) ++bad;
+      for (int round = 0; round < 25; ++round) {
+        auto folder = f.cache->folder(f.migrations);
+        std::vector<std::thread> workers;
+        for (int w = 0; w < 2; ++w) {
+          workers.emplace_back([&, w] {
+            for (size_t i = static_cast<size_t>(w); i < originals.size(); i += 2) {
+              const size_t k = (i + static_cast<size_t>(t + round)) % originals.size();
+              if (const auto hit = folder->load(sources[k], "shop", originals[k].name)) {
+                if (godwit::cache::encode_migration(*hit) != godwit::cache::encode_migration(originals[k])) ++bad;
+              } else {
+                folder->store(originals[k]);
+              }
+            }
+          });
         }
-        cache->store(originals[i]);
+        for (auto& w : workers) w.join();
+        folder->commit();
       }
     });
   }
   for (auto& t : threads) t.join();
   CHECK(bad == 0);
-  CHECK(cache->stats().rejected == 0);
-  CHECK(cache->stats().store_failures == 0);
+  CHECK(f.cache->stats().rejected == 0);
+  CHECK(f.cache->stats().write_failures == 0);
+  auto folder = f.cache->folder(f.migrations);
+  for (size_t i = 0; i < originals.size(); ++i) CHECK(folder->load(sources[i], "shop", originals[i].name));
 }
 
 TEST_CASE("check gives the same report with a cold cache, a warm cache and no cache", "[cache]") {
@@ -413,15 +552,42 @@ TEST_CASE("check gives the same report with a cold cache, a warm cache and no ca
   const std::string uncached = run(true);
   CHECK_FALSE(fs::exists(dir.path() / "cache"));
   const std::string cold = run(false);
-  size_t entries = 0;
-  for (const auto& e : fs::recursive_directory_iterator(dir.path() / "cache" / "ir1")) entries += e.is_regular_file();
-  CHECK(entries >= 20);
+  size_t packs = 0;
+  for (const auto& e : fs::directory_iterator(dir.path() / "cache" / "ir2")) packs += e.path().extension() == ".pack";
+  CHECK(packs >= 3);  // one per migrations folder
   const std::string warm = run(false);
   CHECK(cold == uncached);
   CHECK(warm == uncached);
 }
 
-TEST_CASE("an unusable cache folder costs a warning, never the result", "[cache]") {
+TEST_CASE("godwit processes running at once on one cache give the report of no cache", "[cache]") {
+  const godwit::test::TempDir dir;
+  const fs::path project = dir.path() / "project";
+  godwit::bench::generate_project(project, {.files = 400, .apps = 6, .seed = 5});
+  const std::string cache_dir = (dir.path() / "cache").string();
+  const auto check = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> argv{GODWIT_BINARY, "check", "--format", "json", "--threads", "2"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_process(argv, project.string());
+  };
+  const auto uncached = check({"--no-cache"});
+  REQUIRE(uncached.exit_code == 1);
+  for (const char* when : {"cold", "warm"}) {
+    INFO(when << " cache");
+    std::vector<godwit::driver::ProcessResult> results(3);
+    std::vector<std::thread> runs;
+    for (auto& result : results) runs.emplace_back([&] { result = check({"--cache-dir", cache_dir}); });
+    for (auto& run : runs) run.join();
+    for (const auto& result : results) {
+      CHECK(result.err.empty());
+      CHECK(result.exit_code == uncached.exit_code);
+      CHECK(result.out == uncached.out);
+    }
+  }
+  CHECK(check({"--cache-dir", cache_dir}).out == uncached.out);
+}
+
+TEST_CASE("an unusable cache folder costs at most a warning, never the result", "[cache]") {
   const godwit::test::TempDir dir;
   dir.write("shop/migrations/0001_initial.py",
             "from django.db import migrations\n\n\ndef f(apps, schema_editor):\n    pass\n\n\n"
@@ -429,13 +595,49 @@ TEST_CASE("an unusable cache folder costs a warning, never the result", "[cache]
   dir.write("not-a-folder", "a file where the cache folder should be\n");
   godwit::config::Config config;
   config.root = dir.path();
-  godwit::driver::CheckOptions options;
-  options.paths = {dir.path()};
-  options.format = godwit::report::Format::Concise;
-  options.cache_dir = dir.path() / "not-a-folder";
-  std::ostringstream out;
-  std::ostringstream err;
-  CHECK(godwit::driver::run_check(options, config, out, err) == godwit::driver::kExitFindings);
-  CHECK(out.str().find("RV001") != std::string::npos);
-  CHECK(err.str().find("warning: not caching") != std::string::npos);
+  const auto check = [&](const fs::path& cache_dir, bool chosen) {
+    godwit::driver::CheckOptions options;
+    options.paths = {dir.path()};
+    options.format = godwit::report::Format::Concise;
+    if (chosen) options.cache_dir = cache_dir;
+    std::ostringstream out;
+    std::ostringstream err;
+    CHECK(godwit::driver::run_check(options, config, out, err) == godwit::driver::kExitFindings);
+    CHECK(out.str().find("RV001") != std::string::npos);
+    return err.str();
+  };
+
+  SECTION("a file where the folder should be") {
+    CHECK(check(dir.path() / "not-a-folder", true).find("warning: not caching") != std::string::npos);
+    CHECK(check(dir.path() / "not-a-folder" / "cache", true).find("warning: not caching") != std::string::npos);
+  }
+  SECTION("a folder godwit may not write in") {
+    const fs::path cache_dir = dir.path() / "read-only";
+    CHECK(check(cache_dir, true).empty());  // filled once
+    for (const auto& e : fs::recursive_directory_iterator(cache_dir)) {
+      if (e.is_directory()) fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::remove);
+    }
+    fs::permissions(cache_dir, fs::perms::owner_write, fs::perm_options::remove);
+    // Editing the module makes the run want to write the pack back; it cannot (unless the tests
+    // run as root, which writes anyway): the result is the same.
+    dir.write("shop/migrations/0001_initial.py",
+              "from django.db import migrations\n\n\ndef f(apps, schema_editor):\n    return None\n\n\n"
+              "class Migration(migrations.Migration):\n    operations = [migrations.RunPython(f)]\n");
+    check(cache_dir, true);
+    for (const auto& e : fs::recursive_directory_iterator(cache_dir)) {
+      if (e.is_directory()) fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
+    }
+    fs::permissions(cache_dir, fs::perms::owner_write, fs::perm_options::add);
+  }
+  SECTION("the default folder, in a project godwit may not write in, goes unused without a word") {
+    const fs::path blocked = dir.path() / ".godwit_cache";
+    dir.write(".godwit_cache", "a file where the default cache folder would be\n");
+    // The tests point GODWIT_CACHE_DIR elsewhere; this case is about the default.
+    const char* set = std::getenv("GODWIT_CACHE_DIR");
+    const std::string saved = set != nullptr ? set : "";
+    ::unsetenv("GODWIT_CACHE_DIR");
+    CHECK(check({}, false).empty());
+    if (set != nullptr) ::setenv("GODWIT_CACHE_DIR", saved.c_str(), 1);
+    CHECK(fs::is_regular_file(blocked));
+  }
 }
