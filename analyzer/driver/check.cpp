@@ -59,7 +59,11 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
   if (!analysis.config_errors.empty()) return kExitError;
   for (const auto& e : analysis.errors) err << "godwit: error: " << e.path << ": " << e.message << "\n";
 
-  std::vector<baseline::Identity> identities = baseline::identify(analysis.diagnostics);
+  // Identities (and the fingerprints made from them) serve the baseline and SARIF only.
+  const bool need_identities =
+      !options.write_baseline.empty() || !config.baseline.empty() || options.format == report::Format::Sarif;
+  std::vector<baseline::Identity> identities;
+  if (need_identities) identities = baseline::identify(analysis.diagnostics);
   if (!options.write_baseline.empty()) {
     std::string error;
     const std::string shown = discovery::display_path(options.write_baseline, cwd);
@@ -92,6 +96,7 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
     }
   } else {
     report.diagnostics = std::move(analysis.diagnostics);
+    report.fingerprints.reserve(identities.size());
     for (const auto& id : identities) report.fingerprints.push_back(baseline::fingerprint(id));
   }
   for (const engine::ProjectFile& file : analysis.project.files) {
