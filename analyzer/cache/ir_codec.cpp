@@ -63,7 +63,7 @@ class Writer {
   void flag(const bool& v) { byte(v ? 1 : 0); }
   void count(const uint32_t& v) { number(v); }
   void integer(const int32_t& v) { signed_number(v); }
-  void text(const std::string& v) {
+  void text(std::string_view v) {
     number(v.size());
     out_.append(v);
   }
@@ -363,6 +363,7 @@ class Reader {
     std::vector<ir::Operation> out;
     const size_t n = items();
     if (depth > kMaxOperationDepth && n > 0) fail();
+    out.reserve(n);  // items() refuses a count beyond the bytes left
     for (size_t i = 0; i < n && ok_; ++i) {
       ir::OperationKind kind{};
       enumeration(kind, ir::OperationKind::Custom);

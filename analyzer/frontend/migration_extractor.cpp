@@ -990,7 +990,7 @@ class Extractor {
         for (const Value& p : v.elements()) positional.push_back(copy(p));
         std::vector<std::pair<std::string, Value>> keywords;
         const auto values = v.keyword_values();
-        for (size_t i = 0; i < values.size(); ++i) keywords.emplace_back(v.keyword_names()[i], copy(values[i]));
+        for (size_t i = 0; i < values.size(); ++i) keywords.emplace_back(std::string(v.keyword_names()[i]), copy(values[i]));
         Value c = Value::call(v.text(), v.origin(), std::move(positional), std::move(keywords), v.range());
         c.set_unpacking(v.has_unpacking());
         return c;
@@ -1148,6 +1148,8 @@ ir::Migration extract_migration(const SyntaxTree& tree, std::string app_label, s
   migration.name = std::move(name);
   migration.source = tree.shared_source();
   Extractor(tree, migration, options).run();
+  // A project keeps tens of thousands of operations for the whole run: no spare capacity.
+  migration.operations.shrink_to_fit();
   return migration;
 }
 

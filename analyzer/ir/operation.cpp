@@ -41,7 +41,7 @@ void Operation::match_arguments() {
       unmatched_ = true;
     }
   }
-  const auto& names = call_.keyword_names();
+  const KeywordNames names = call_.keyword_names();
   for (size_t i = 0; i < names.size(); ++i) {
     const auto param = param_from_name(names[i]);
     if (param && std::find(sig.params.begin(), sig.params.end(), *param) != sig.params.end()) {

@@ -71,10 +71,23 @@ Value::Value(const Value& other)
     items_ = std::make_unique<Value[]>(size_);
     std::copy(other.items_.get(), other.items_.get() + size_, items_.get());
   }
-  const auto names = other.keyword_names();
-  if (!names.empty()) {
-    keys_ = std::make_unique<std::string[]>(names.size());
-    std::copy(names.begin(), names.end(), keys_.get());
+  set_keyword_names(other.keyword_names());
+}
+
+template <typename Names>
+void Value::set_keyword_names(const Names& names) {
+  keys_.reset();
+  if (names.empty()) return;
+  size_t chars = 0;
+  for (const std::string_view name : names) chars += name.size();
+  keys_ = std::make_unique_for_overwrite<char[]>(4 * names.size() + chars);
+  char* text = keys_.get() + 4 * names.size();
+  uint32_t end = 0;
+  size_t i = 0;
+  for (const std::string_view name : names) {
+    std::memcpy(text + end, name.data(), name.size());
+    end += static_cast<uint32_t>(name.size());
+    std::memcpy(keys_.get() + 4 * i++, &end, sizeof end);
   }
 }
 
@@ -100,13 +113,8 @@ Value Value::call_from(std::string callee, NameOrigin origin, std::span<Value> p
   v.scalar_.i = static_cast<int64_t>(positional.size());
   v.take_items(positional, keyword_values.size());
   std::move(keyword_values.begin(), keyword_values.end(), v.items_.get() + positional.size());
-  if (!names.empty()) {
-    v.keys_ = std::make_unique<std::string[]>(names.size());
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == "**") v.unpacking_ = true;
-      v.keys_[i] = std::move(names[i]);
-    }
-  }
+  v.set_keyword_names(names);
+  for (const std::string& name : names) v.unpacking_ = v.unpacking_ || name == "**";
   return v;
 }
 
@@ -218,9 +226,10 @@ std::span<const Value> Value::keyword_values() const {
 const Value* Value::keyword(std::string_view name) const {
   if (kind_ != Kind::Call) return nullptr;
   const auto values = keyword_values();
+  const KeywordNames names = keyword_names();
   // The last occurrence wins, as Python would reject duplicates anyway.
   for (size_t i = values.size(); i-- > 0;) {
-    if (keys_[i] == name) return &values[i];
+    if (names[i] == name) return &values[i];
   }
   return nullptr;
 }
@@ -336,9 +345,13 @@ std::string Value::render() const {
       std::string out = text_ + "(";
       join(out, elements());
       const auto kw = keyword_values();
+      const KeywordNames names = keyword_names();
       for (size_t i = 0; i < kw.size(); ++i) {
         if (scalar_.i > 0 || i > 0) out += ", ";
-        if (keys_[i] != "**") out += keys_[i] + "=";  // a `**kwargs` value's text has its stars
+        if (names[i] != "**") {  // a `**kwargs` value's text has its stars
+          out += names[i];
+          out += '=';
+        }
         out += kw[i].render();
       }
       return out + ")";

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -22,12 +24,59 @@ enum class NameOrigin : uint8_t {
   Local,     // a module-level (or Migration-class-level) def, class or assignment in this file
 };
 
+// A call's keyword names, stored in one block: their end offsets, then their characters.
+class KeywordNames {
+ public:
+  class iterator {
+   public:
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    iterator(const KeywordNames* names, size_t at) : names_(names), at_(at) {}
+    std::string_view operator*() const { return (*names_)[at_]; }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++at_;
+      return before;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.at_ == b.at_; }
+
+   private:
+    const KeywordNames* names_ = nullptr;
+    size_t at_ = 0;
+  };
+
+  KeywordNames() = default;
+  KeywordNames(const char* block, size_t count) : block_(block), count_(count) {}
+  [[nodiscard]] size_t size() const { return count_; }
+  [[nodiscard]] bool empty() const { return count_ == 0; }
+  [[nodiscard]] std::string_view operator[](size_t i) const {
+    const uint32_t begin = i == 0 ? 0 : end_of(i - 1);
+    return {block_ + 4 * count_ + begin, end_of(i) - begin};
+  }
+  [[nodiscard]] iterator begin() const { return {this, 0}; }
+  [[nodiscard]] iterator end() const { return {this, count_}; }
+
+ private:
+  [[nodiscard]] uint32_t end_of(size_t i) const {
+    uint32_t end = 0;
+    std::memcpy(&end, block_ + 4 * i, sizeof end);
+    return end;
+  }
+  const char* block_ = nullptr;
+  size_t count_ = 0;
+};
+
 // A Python expression as far as it is statically known. Anything godwit cannot know without
 // running code (arithmetic, comprehensions, f-strings with fields, subscripts, ...) is Opaque and
 // keeps its source text: a rule that needs such a value must say it cannot decide, never guess.
 //
 // A migration holds about one Value per 25 bytes of source, so a Value is kept small (72
-// bytes): its nested values and keyword names are arrays of exactly their size.
+// bytes): its nested values are an array of exactly their size, its keyword names one block.
 class Value {
  public:
   enum class Kind : uint8_t {
@@ -96,8 +145,8 @@ class Value {
   [[nodiscard]] std::span<const Value> elements() const;
   // Call: the keyword arguments, in source order (`**kwargs` appears with the key "**").
   [[nodiscard]] std::span<const Value> keyword_values() const;
-  [[nodiscard]] std::span<const std::string> keyword_names() const {
-    return kind_ == Kind::Call ? std::span<const std::string>(keys_.get(), size_ - positional()) : std::span<const std::string>();
+  [[nodiscard]] KeywordNames keyword_names() const {
+    return kind_ == Kind::Call && keys_ ? KeywordNames(keys_.get(), size_ - positional()) : KeywordNames();
   }
   [[nodiscard]] const Value* keyword(std::string_view name) const;
   // Call: `*args` or `**kwargs` (so an absent argument may still be passed).
@@ -136,6 +185,8 @@ class Value {
  private:
   [[nodiscard]] uint32_t positional() const { return static_cast<uint32_t>(scalar_.i); }
   void take_items(std::span<Value> values, size_t extra = 0);
+  template <typename Names>
+  void set_keyword_names(const Names& names);
 
   Kind kind_ = Kind::None;
   NameOrigin origin_ = NameOrigin::Unknown;
@@ -150,8 +201,8 @@ class Value {
   std::string text_;
   // List/Tuple/Set: elements. Call: positional args followed by keyword values. Dict: k0, v0, ...
   std::unique_ptr<Value[]> items_;
-  // Call: the names of the trailing keyword values in items_.
-  std::unique_ptr<std::string[]> keys_;
+  // Call: the names of the trailing keyword values in items_, as KeywordNames reads them.
+  std::unique_ptr<char[]> keys_;
 };
 
 // Python's repr of a string (single-quoted), for messages.
