@@ -223,15 +223,17 @@ class Reader {
     if (n < INT32_MIN || n > INT32_MAX) fail();
     v = static_cast<int32_t>(n);
   }
-  void text(std::string& v) {
+  void text(std::string& v) { v.assign(text_view()); }
+  // A string of the payload, in place.
+  std::string_view text_view() {
     const uint64_t n = number();
     if (n > in_.size() - at_) {
       fail();
-      v.clear();
-      return;
+      return {};
     }
-    v.assign(in_.substr(at_, static_cast<size_t>(n)));
+    const std::string_view v = in_.substr(at_, static_cast<size_t>(n));
     at_ += static_cast<size_t>(n);
+    return v;
   }
   // Ranges point into the module's text, as the extractor made them.
   void range(TextRange& r) {
@@ -326,32 +328,42 @@ class Reader {
         enumeration(origin, ir::NameOrigin::Local);
         std::string callee;
         text(callee);
-        std::vector<Value> positional;
-        for (size_t i = items(); i > 0 && ok_; --i) positional.push_back(value(depth + 1));
-        std::vector<std::pair<std::string, Value>> keywords;
+        // Arguments go on the reader's stacks above these marks; nested values push and pop above.
+        const size_t positional_mark = values_.size();
+        for (size_t i = items(); i > 0 && ok_; --i) values_.push_back(value(depth + 1));
+        const size_t keywords_mark = keyword_values_.size();
         for (size_t i = items(); i > 0 && ok_; --i) {
-          std::string key;
-          text(key);
-          keywords.emplace_back(std::move(key), value(depth + 1));
+          // Both pushed once the value is read: the value's own calls use the stacks above.
+          const std::string_view key = text_view();
+          Value argument = value(depth + 1);
+          keyword_names_.push_back(key);
+          keyword_values_.push_back(std::move(argument));
         }
-        v = Value::call(std::move(callee), origin, std::move(positional), std::move(keywords), r);
+        if (ok_) {
+          v = Value::call_from(std::move(callee), origin, std::span<Value>(values_).subspan(positional_mark),
+                               std::span<const std::string_view>(keyword_names_).subspan(keywords_mark),
+                               std::span<Value>(keyword_values_).subspan(keywords_mark), r);
+        }
+        values_.resize(positional_mark);
+        keyword_names_.resize(keywords_mark);
+        keyword_values_.resize(keywords_mark);
         break;
       }
       case Value::Kind::List:
       case Value::Kind::Tuple:
-      case Value::Kind::Set: {
-        std::vector<Value> elements;
-        for (size_t i = items(); i > 0 && ok_; --i) elements.push_back(value(depth + 1));
-        v = Value::sequence(kind, std::move(elements), r);
-        break;
-      }
+      case Value::Kind::Set:
       case Value::Kind::Dict: {
-        std::vector<std::pair<Value, Value>> entries;
+        // Dict entries as key, value, key, value...
+        const size_t mark = values_.size();
+        const size_t per_item = kind == Value::Kind::Dict ? 2 : 1;
         for (size_t i = items(); i > 0 && ok_; --i) {
-          Value key = value(depth + 1);
-          entries.emplace_back(std::move(key), value(depth + 1));
+          for (size_t k = 0; k < per_item && ok_; ++k) values_.push_back(value(depth + 1));
         }
-        v = Value::dict(std::move(entries), r);
+        if (ok_) {
+          const std::span<Value> items = std::span<Value>(values_).subspan(mark);
+          v = kind == Value::Kind::Dict ? Value::dict_from(items, r) : Value::sequence_from(kind, items, r);
+        }
+        values_.resize(mark);
         break;
       }
     }
@@ -387,6 +399,10 @@ class Reader {
   uint32_t text_size_;
   bool ok_ = true;
   uint64_t lambda_max_ = 0;
+  // Values being collected for the calls and containers open at the moment, innermost last.
+  std::vector<Value> values_;
+  std::vector<Value> keyword_values_;
+  std::vector<std::string_view> keyword_names_;  // into the payload
 };
 
 // ---- the fields of the IR structs, written and read by the same code ----

@@ -530,7 +530,7 @@ bool LiteralReader::name_or_call(Value& out, uint32_t depth) {
   if (!call_arguments(keywords_mark, unpacking, depth)) return false;
   out = Value::call_from(std::string(callee->text()), callee->origin(),
                          std::span<Value>(values_).subspan(positional_mark),
-                         std::span<std::string>(keyword_names_).subspan(keywords_mark),
+                         std::span<const std::string_view>(keyword_names_).subspan(keywords_mark),
                          std::span<Value>(keyword_values_).subspan(keywords_mark),
                          TextRange{static_cast<uint32_t>(start), static_cast<uint32_t>(last_token_end_)});
   values_.resize(positional_mark);

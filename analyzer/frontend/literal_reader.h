@@ -68,7 +68,7 @@ class LiteralReader {
   // last: one set of stacks for the whole read instead of a vector per container.
   std::vector<ir::Value> values_;
   std::vector<ir::Value> keyword_values_;
-  std::vector<std::string> keyword_names_;
+  std::vector<std::string_view> keyword_names_;  // into the text
 };
 
 }  // namespace godwit::frontend

@@ -104,7 +104,7 @@ void Value::take_items(std::span<Value> values, size_t extra) {
 }
 
 Value Value::call_from(std::string callee, NameOrigin origin, std::span<Value> positional,
-                       std::span<std::string> names, std::span<Value> keyword_values, TextRange range) {
+                       std::span<const std::string_view> names, std::span<Value> keyword_values, TextRange range) {
   Value v;
   v.kind_ = Kind::Call;
   v.origin_ = origin;
@@ -114,22 +114,21 @@ Value Value::call_from(std::string callee, NameOrigin origin, std::span<Value> p
   v.take_items(positional, keyword_values.size());
   std::move(keyword_values.begin(), keyword_values.end(), v.items_.get() + positional.size());
   v.set_keyword_names(names);
-  for (const std::string& name : names) v.unpacking_ = v.unpacking_ || name == "**";
+  for (const std::string_view name : names) v.unpacking_ = v.unpacking_ || name == "**";
   return v;
 }
 
 Value Value::call(std::string callee, NameOrigin origin, std::vector<Value> positional,
                   std::vector<std::pair<std::string, Value>> keywords, TextRange range) {
-  std::vector<std::string> names;
+  std::vector<std::string_view> names;
   std::vector<Value> values;
   names.reserve(keywords.size());
   values.reserve(keywords.size());
   for (auto& [key, value] : keywords) {
-    names.push_back(std::move(key));
+    names.emplace_back(key);
     values.push_back(std::move(value));
   }
-  return call_from(std::move(callee), origin, std::span<Value>(positional), std::span<std::string>(names),
-                   std::span<Value>(values), range);
+  return call_from(std::move(callee), origin, std::span<Value>(positional), names, std::span<Value>(values), range);
 }
 
 Value Value::sequence_from(Kind kind, std::span<Value> elements, TextRange range) {

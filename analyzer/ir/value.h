@@ -109,7 +109,7 @@ class Value {
   // The same, moving the values and names out of spans: for readers that collect them on one
   // reusable stack instead of a vector per container. (Named apart so that `{}` is never ambiguous.)
   static Value call_from(std::string callee, NameOrigin origin, std::span<Value> positional,
-                         std::span<std::string> names, std::span<Value> keyword_values, TextRange range);
+                         std::span<const std::string_view> names, std::span<Value> keyword_values, TextRange range);
   static Value sequence_from(Kind kind, std::span<Value> elements, TextRange range);
   // Dict entries as key, value, key, value...
   static Value dict_from(std::span<Value> keys_and_values, TextRange range);
