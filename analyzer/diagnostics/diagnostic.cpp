@@ -20,7 +20,7 @@ std::string normalized_anchor(std::string_view text) {
   out.reserve(text.size());
   bool space = false;
   for (const char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {  // isspace in the C locale
       space = !out.empty();
       continue;
     }

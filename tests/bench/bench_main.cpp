@@ -4,6 +4,9 @@
 //   godwit_bench [--files N] [--threads N] [--scaling 1000,5000,10000] [--dir DIR] [--seed N]
 //                [--repeat N] [--generate-only]
 //
+// `cmake --build build --target bench` runs it as the README reports it (--repeat 3). It ends
+// with the performance targets, each met or missed, and the machine's load average.
+//
 // In-process stages run on one thread and are measured in CPU time (clock_gettime's process
 // clock, every thread included); `godwit check` itself runs as a child process, measured in
 // wall time, CPU time and peak resident memory (wait4's ru_maxrss).
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -370,6 +374,8 @@ int main(int argc, char** argv) {
   if (temporary) dir = fs::temp_directory_path() / ("godwit-bench-" + std::to_string(getpid()));
   fs::remove_all(dir);
 
+  std::cout << "godwit_bench: godwit built " << GODWIT_BUILD_TYPE << ", " << std::thread::hardware_concurrency()
+            << " cores, --threads " << threads << ", best of " << repeat << (repeat == 1 ? " run" : " runs") << "\n";
   const fs::path main_root = dir / "project";
   const bench::GeneratedProject project = bench::generate_project(main_root, options);
   std::cout << "project: " << project.files << " migration files, "
@@ -410,39 +416,90 @@ int main(int argc, char** argv) {
     args.emplace_back(".");
     return args;
   };
+  const auto empty_cache = [&] { fs::remove_all(cache_dir); };
+  const std::string all_threads = std::to_string(threads);
   const ChildRun one = best_run(spawner, with({"--no-cache", "--threads", "1"}), main_root, repeat);
-  const ChildRun all = best_run(spawner, with({"--no-cache", "--threads", std::to_string(threads)}), main_root, repeat);
-  const ChildRun cold = best_run(spawner, with({"--cache-dir", cache_arg}), main_root, repeat, [&] { fs::remove_all(cache_dir); });
-  const ChildRun warm = best_run(spawner, with({"--cache-dir", cache_arg}), main_root, repeat);
+  const ChildRun all = best_run(spawner, with({"--no-cache", "--threads", all_threads}), main_root, repeat);
+  const ChildRun cold_one = best_run(spawner, with({"--cache-dir", cache_arg, "--threads", "1"}), main_root, repeat, empty_cache);
+  const ChildRun warm_one = best_run(spawner, with({"--cache-dir", cache_arg, "--threads", "1"}), main_root, repeat);
+  const ChildRun cold = best_run(spawner, with({"--cache-dir", cache_arg, "--threads", all_threads}), main_root, repeat, empty_cache);
+  const ChildRun warm = best_run(spawner, with({"--cache-dir", cache_arg, "--threads", all_threads}), main_root, repeat);
   const auto line = [](const std::string& name, const ChildRun& r, const std::string& note = {}) {
     std::cout << "  " << name << pad(fixed(r.wall), 7) << " s wall" << pad(fixed(r.cpu), 7) << " s CPU"
               << pad(std::to_string(r.max_rss_kb / 1024), 6) << " MB peak   " << note << "\n";
   };
-  std::cout << "godwit check --format json (child process; default threads: " << threads << "):\n";
-  line("--no-cache --threads 1       ", one);
-  line("--no-cache --threads " + std::to_string(threads) + pad("", 8 - std::to_string(threads).size()), all,
-       fixed(all.wall / one.wall) + "x one thread's wall");
-  line("cold cache (empty)           ", cold);
-  line("warm cache                   ", warm, fixed(warm.wall / cold.wall) + "x cold wall, " +
-                                              fixed(warm.cpu / cold.cpu) + "x cold CPU");
+  const auto label = [](std::string text, size_t width) {
+    text.resize(std::max(text.size(), width), ' ');
+    return text;
+  };
+  const std::string n = all_threads;
+  std::cout << "godwit check --format json . (a child process; peak resident memory from wait4):\n";
+  line(label("--no-cache, --threads 1", 30), one, fixed(one.cpu / t.parse.cpu) + "x parse-only CPU");
+  line(label("--no-cache, --threads " + n, 30), all, fixed(all.wall / one.wall) + "x one thread's wall");
+  line(label("empty cache, --threads 1", 30), cold_one,
+       fixed(cold_one.cpu / t.parse.cpu) + "x parse-only CPU (writes the cache)");
+  line(label("warm cache, --threads 1", 30), warm_one, fixed(warm_one.cpu / cold_one.cpu) + "x cold CPU");
+  line(label("empty cache, --threads " + n, 30), cold, fixed(cold.wall / cold_one.wall) + "x one thread's wall");
+  line(label("warm cache, --threads " + n, 30), warm,
+       fixed(warm.wall / cold.wall) + "x cold wall, " + fixed(warm.cpu / cold.cpu) + "x cold CPU");
   std::cout << "\n";
 
   if (!scaling.empty()) {
-    std::cout << "scaling (one thread, CPU seconds; the last column is the full analysis per file):\n";
-    std::cout << "   files      MB    parse  extract  graph+state  +rules     full  cold    warm    us/file\n";
-    for (const size_t n : scaling) {
+    std::cout << "scaling, one thread: CPU microseconds per file for each stage (a column that stays level\n"
+                 "grows linearly with the project), and the peak memory of godwit check --no-cache:\n";
+    std::cout << "   files     MB   parse  extract  graph+state  +rules    full    cold   warm   peak MB   KB/file\n";
+    std::vector<std::pair<StageTimes, long>> rows;
+    for (const size_t size : scaling) {
       bench::GeneratorOptions o = options;
-      o.files = n;
-      const fs::path root = dir / ("scaling-" + std::to_string(n));
-      bench::generate_project(root, o);
-      const StageTimes s = measure_stages(root, cache_dir, repeat);
-      std::cout << pad(std::to_string(s.files), 8) << pad(fixed(static_cast<double>(s.bytes) / 1e6, 1), 8)
-                << pad(fixed(s.parse.cpu, 3), 9) << pad(fixed(s.extract.cpu, 3), 9)
-                << pad(fixed(s.graph_state.cpu, 3), 13) << pad(fixed(s.engine.cpu, 3), 8) << pad(fixed(s.full.cpu, 3), 9)
-                << pad(fixed(s.cold.cpu, 3), 6) << pad(fixed(s.warm.cpu, 3), 8)
-                << pad(fixed(s.full.cpu * 1e6 / static_cast<double>(s.files), 0), 11) << "\n";
-      fs::remove_all(root);
+      o.files = size;
+      // The main project is reused at its own size.
+      const bool main_size = size == options.files;
+      const fs::path root = main_size ? main_root : dir / ("scaling-" + std::to_string(size));
+      if (!main_size) bench::generate_project(root, o);
+      const StageTimes s = main_size ? t : measure_stages(root, cache_dir, repeat);
+      const long peak_kb =
+          main_size ? one.max_rss_kb : best_run(spawner, with({"--no-cache", "--threads", "1"}), root, 1).max_rss_kb;
+      const double files = static_cast<double>(s.files);
+      const auto us = [&](const Times& x) { return fixed(x.cpu * 1e6 / files, 0); };
+      std::cout << pad(std::to_string(s.files), 8) << pad(fixed(static_cast<double>(s.bytes) / 1e6, 1), 7)
+                << pad(us(s.parse), 8) << pad(us(s.extract), 9) << pad(us(s.graph_state), 13) << pad(us(s.engine), 8)
+                << pad(us(s.full), 8) << pad(us(s.cold), 8) << pad(us(s.warm), 7) << pad(std::to_string(peak_kb / 1024), 10)
+                << pad(fixed(static_cast<double>(peak_kb) / files, 1), 10) << "\n";
+      rows.emplace_back(s, peak_kb);
+      if (!main_size) fs::remove_all(root);
     }
+    if (rows.size() > 1) {
+      const auto& [first, first_kb] = rows.front();
+      const auto& [last, last_kb] = rows.back();
+      const double files_ratio = static_cast<double>(last.files) / static_cast<double>(first.files);
+      const auto growth = [&](const Times& a, const Times& b) { return fixed(b.cpu / a.cpu / files_ratio) + "x"; };
+      std::cout << "  per-file cost at " << last.files << " files relative to " << first.files << ": parse "
+                << growth(first.parse, last.parse) << ", extract " << growth(first.extract, last.extract)
+                << ", graph+state " << growth(first.graph_state, last.graph_state) << ", +rules "
+                << growth(first.engine, last.engine) << ", full " << growth(first.full, last.full) << ", cold "
+                << growth(first.cold, last.cold) << ", warm " << growth(first.warm, last.warm) << ", memory "
+                << fixed(static_cast<double>(last_kb) / static_cast<double>(first_kb) / files_ratio) << "x\n";
+    }
+    std::cout << "\n";
+  }
+
+  const auto target = [&](const std::string& what, double value, double limit, int decimals, const std::string& unit) {
+    std::cout << "  " << label(what, 62) << pad(fixed(value, decimals) + unit, 8) << "   target <= "
+              << fixed(limit, decimals) << unit << ": " << (value <= limit ? "met" : "MISSED") << "\n";
+  };
+  std::cout << "targets:\n";
+  target("cold analysis CPU / parse-only CPU (empty cache, --threads 1)", cold_one.cpu / t.parse.cpu, 1.2, 2, "x");
+  target("wall, --threads " + n + " / --threads 1 (--no-cache)", all.wall / one.wall, 0.6, 2, "x");
+  target("warm / cold wall (--threads " + n + ")", warm.wall / cold.wall, 0.15, 2, "x");
+  target("warm / cold CPU (--threads 1)", warm_one.cpu / cold_one.cpu, 0.15, 2, "x");
+  const long peak = std::max({one.max_rss_kb, all.max_rss_kb, cold_one.max_rss_kb, warm_one.max_rss_kb,
+                              cold.max_rss_kb, warm.max_rss_kb});
+  target("peak resident memory of godwit check", static_cast<double>(peak) / 1024, 150, 0, " MB");
+  std::array<double, 3> load{};
+  if (getloadavg(load.data(), 3) == 3) {
+    std::cout << "\nload average at the end: " << fixed(load[0]) << " " << fixed(load[1]) << " " << fixed(load[2])
+              << " on " << std::thread::hardware_concurrency() << " cores (other work on the machine slows the "
+              << "wall times)\n";
   }
   if (temporary) fs::remove_all(dir);
   return 0;
