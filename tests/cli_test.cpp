@@ -95,6 +95,14 @@ TEST_CASE("check exits 0 on clean migrations, 1 on findings", "[cli]") {
     const auto c = run_process({GODWIT_BINARY, "check", "--format", "concise"}, dir.path().string());
     CHECK(c.out.find("shop/migrations/0003_backfill.py:11:9: RV001 [error] ") == 0);
   }
+  SECTION("a folder given with a trailing slash or `/.` is that folder (shell completion writes them)") {
+    for (const char* given : {"shop/migrations", "shop/migrations/", "shop/migrations/.", "shop/", "./"}) {
+      INFO(given);
+      const auto c = run_process({GODWIT_BINARY, "check", "--format", "concise", given}, dir.path().string());
+      CHECK(c.exit_code == 1);
+      CHECK(c.out.find("shop/migrations/0003_backfill.py:11:9: RV001 [error] ") == 0);
+    }
+  }
   SECTION("json") {
     const auto j = run_process({GODWIT_BINARY, "check", "--format", "json"}, dir.path().string());
     const auto doc = nlohmann::json::parse(j.out);

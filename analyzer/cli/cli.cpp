@@ -221,6 +221,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   std::string format = "text";
   std::string color = "auto";
   std::string write_baseline;
+  std::string cache_dir;
   driver::CheckOptions options;
   ConfigFlags check_flags;
   check->add_option("paths", paths, "Files or directories to check (default: .)");
@@ -232,6 +233,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check->add_flag("--exit-zero", options.exit_zero, "Exit 0 even when there are findings");
   check->add_flag("-q,--quiet", options.quiet, "Print findings only, no summary");
   check->add_option("--threads", options.threads, "Threads for parsing (default: one per core)");
+  check->add_flag("--no-cache", options.no_cache, "Parse every file, neither reading nor writing the IR cache");
+  check->add_option("--cache-dir", cache_dir,
+                    "Cache extracted IR here (default: $GODWIT_CACHE_DIR, else .godwit_cache in the project root)");
   check->add_option("--diff-base", options.diff_base,
                     "Report only migrations added or changed since this git ref (the release); tables created in "
                     "the release count as new");
@@ -370,6 +374,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                   : color == "never" ? driver::ColorMode::Never
                                      : driver::ColorMode::Auto;
   if (!write_baseline.empty()) options.write_baseline = cwd / write_baseline;
+  if (!cache_dir.empty()) options.cache_dir = cwd / cache_dir;
   return driver::run_check(options, loaded->config, out, err);
 }
 

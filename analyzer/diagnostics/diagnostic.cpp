@@ -21,7 +21,7 @@ std::string normalized_anchor(std::string_view text) {
   bool space = false;
   for (size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (std::isspace(byte) != 0) {
+    if (byte == ' ' || byte == '\n' || byte == '\t' || byte == '\r' || byte == '\f' || byte == '\v') {  // C isspace
       space = !out.empty();
       ++i;
       continue;

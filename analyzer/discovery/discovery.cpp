@@ -25,11 +25,32 @@ bool skipped_directory(const fs::path& dir) {
 
 std::string error_text(const std::error_code& ec) { return ec.message(); }
 
+// True when `path` is absolute and already lexically normal as written: no `.` or `..`
+// component, no doubled or trailing separator. (Checking is much cheaper than normalizing.)
+bool plainly_normal(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  if (path.size() == 1) return true;
+  if (path.back() == '/') return false;
+  size_t at = 1;
+  while (at <= path.size()) {
+    const size_t slash = std::min(path.find('/', at), path.size());
+    const std::string_view part = path.substr(at, slash - at);
+    if (part.empty() || part == "." || part == "..") return false;
+    at = slash + 1;
+  }
+  return true;
+}
+
+fs::path normal(const fs::path& absolute) {
+  return plainly_normal(absolute.native()) ? absolute : absolute.lexically_normal();
+}
+
 // Depth-first walk with an explicit stack. Directory symlinks are never followed (no loops);
 // file symlinks are read. Unreadable directories are reported and skipped.
 template <typename IsMigrationsDir, typename Add>
 void walk(const fs::path& root, const fs::path& working_directory, const IsMigrationsDir& is_migrations_dir,
-          const config::ExcludeSet& exclude, const Add& add, std::vector<DiscoveryError>& errors) {
+          const config::ExcludeSet& exclude, const Add& add, std::vector<DiscoveryError>& errors,
+          std::vector<fs::path>& complete_dirs) {
   std::vector<fs::path> pending{root};
   while (!pending.empty()) {
     const fs::path dir = std::move(pending.back());
@@ -45,6 +66,7 @@ void walk(const fs::path& root, const fs::path& working_directory, const IsMigra
     std::vector<fs::path> modules;
     bool numbered = false;  // a folder named like a migrations package but holding no NNNN_ module
                             // (a library's own `migrations` package) is not one
+    bool excluded_any = false;
     for (const fs::directory_iterator end; it != end; it.increment(ec)) {
       if (ec) break;
       const fs::directory_entry& entry = *it;
@@ -56,7 +78,10 @@ void walk(const fs::path& root, const fs::path& working_directory, const IsMigra
         // A name Django's loader would import. Whatever it is — a file, or a directory, a FIFO, a
         // dangling or looping symlink — the loader reads it or reports why it cannot: never
         // skipped in silence.
-        if (exclude.excluded(entry.path().lexically_normal(), directory)) continue;
+        if (exclude.excluded(normal(entry.path()), directory)) {
+          excluded_any = true;
+          continue;
+        }
         modules.push_back(entry.path());
         numbered = numbered || (filename.size() > 5 && std::all_of(filename.begin(), filename.begin() + 4, [](char c) {
                                   return c >= '0' && c <= '9';
@@ -65,12 +90,13 @@ void walk(const fs::path& root, const fs::path& working_directory, const IsMigra
       }
       // Django does not load sub-packages of a migrations package.
       if (directory && !symlink && !in_migrations && !skipped_directory(entry.path()) &&
-          !exclude.excluded(entry.path().lexically_normal(), true)) {
+          !exclude.excluded(normal(entry.path()), true)) {
         subdirs.push_back(entry.path());
       }
     }
     if (numbered) {
       for (const fs::path& m : modules) add(m);
+      if (!excluded_any && !ec) complete_dirs.push_back(normal(dir));
     }
     if (ec) errors.push_back({display_path(dir, working_directory), error_text(ec)});
     // Reverse order so that the stack pops them alphabetically (output is sorted anyway).
@@ -87,6 +113,12 @@ bool is_migration_module_name(const std::string& filename) {
 }
 
 std::string display_path(const fs::path& path, const fs::path& working_directory) {
+  const std::string& p = path.native();
+  const std::string& wd = working_directory.native();
+  if (p.size() > wd.size() + 1 && p.starts_with(wd) && p[wd.size()] == '/' && plainly_normal(p) &&
+      plainly_normal(wd)) {
+    return p.substr(wd.size() + 1);  // inside the working directory: what lexically_relative gives
+  }
   const fs::path absolute = path.is_absolute() ? path.lexically_normal() : (working_directory / path).lexically_normal();
   const fs::path relative = absolute.lexically_relative(working_directory);
   if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
@@ -100,7 +132,7 @@ std::vector<MigrationPath> modules_in(const fs::path& migrations_dir, const fs::
     std::error_code entry_ec;
     if (!it->is_regular_file(entry_ec) || !is_migration_module_name(it->path().filename().string())) continue;
     MigrationPath m;
-    m.path = it->path().lexically_normal();
+    m.path = normal(it->path());
     m.display = display_path(m.path, working_directory);
     m.name = m.path.stem().string();
     m.app_label = m.path.parent_path().parent_path().filename().string();
@@ -121,7 +153,7 @@ Discovery discover(const std::vector<fs::path>& paths, const config::Config& con
            config.migrations_dirs.end();
   };
   const auto add = [&](const fs::path& file) {
-    const fs::path absolute = (file.is_absolute() ? file : working_directory / file).lexically_normal();
+    const fs::path absolute = normal(file.is_absolute() ? file : working_directory / file);
     MigrationPath m;
     m.path = absolute;
     m.display = display_path(absolute, working_directory);
@@ -157,10 +189,15 @@ Discovery discover(const std::vector<fs::path>& paths, const config::Config& con
       continue;
     }
     if (exclude.excluded(path.lexically_normal(), true)) continue;
-    walk(path, working_directory, is_migrations_dir, exclude, add, result.errors);
+    // The folder itself, however it was written: `shop/migrations/` and `shop/migrations/.` are
+    // the folder `migrations`.
+    fs::path root = path.lexically_normal();
+    if (root.has_relative_path() && !root.has_filename()) root = root.parent_path();
+    walk(root, working_directory, is_migrations_dir, exclude, add, result.errors, result.complete_dirs);
   }
   std::sort(result.files.begin(), result.files.end(),
             [](const MigrationPath& a, const MigrationPath& b) { return a.display < b.display; });
+  std::sort(result.complete_dirs.begin(), result.complete_dirs.end());
   return result;
 }
 

@@ -25,6 +25,9 @@ struct DiscoveryError {
 struct Discovery {
   std::vector<MigrationPath> files;  // sorted by display path, unique
   std::vector<DiscoveryError> errors;
+  // Migrations folders (absolute, normal, sorted) whose every module is among `files`: listing
+  // them again (modules_in) would find nothing new.
+  std::vector<std::filesystem::path> complete_dirs;
 };
 
 // Finds `*/<migrations dir>/*.py` under the given directories (skipping virtualenvs, hidden and

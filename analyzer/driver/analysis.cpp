@@ -80,10 +80,12 @@ discovery::MigrationPath overlay_module(const fs::path& path, const fs::path& wo
   return m;
 }
 
-// The modules of one migrations folder: on disk, and the overlay's (which may not be saved yet).
+// The modules of one migrations folder: on disk (unless discovery listed them all already), and
+// the overlay's (which may not be saved yet).
 std::vector<discovery::MigrationPath> modules_of(const fs::path& folder, const fs::path& working_directory,
-                                                 const SourceOverlay* overlay) {
-  std::vector<discovery::MigrationPath> modules = discovery::modules_in(folder, working_directory);
+                                                 const SourceOverlay* overlay, bool listed = false) {
+  std::vector<discovery::MigrationPath> modules;
+  if (!listed) modules = discovery::modules_in(folder, working_directory);
   if (overlay == nullptr) return modules;
   for (const fs::path& path : overlay->modules_in(folder.lexically_normal())) {
     const bool on_disk = std::any_of(modules.begin(), modules.end(),
@@ -167,12 +169,13 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
   }
   std::vector<discovery::MigrationPath> context;
   for (const fs::path& folder : folders) {
-    for (auto& m : modules_of(folder, working_directory, options.overlay)) {
+    const bool listed = std::binary_search(found.complete_dirs.begin(), found.complete_dirs.end(), folder);
+    for (auto& m : modules_of(folder, working_directory, options.overlay, listed)) {
       if (known.insert(m.display).second) context.push_back(std::move(m));
     }
   }
   found.files.insert(found.files.end(), context.begin(), context.end());
-  LoadResult loaded = load_project(found, config, options.threads, options.overlay);
+  LoadResult loaded = load_project(found, config, options.threads, options.cache, options.overlay);
   analysis.errors.insert(analysis.errors.end(), loaded.errors.begin(), loaded.errors.end());
 
   // Context: apps the loaded migrations depend on, found beside the apps already read.
@@ -191,7 +194,7 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
     if (more.empty()) break;
     discovery::Discovery extra;
     extra.files = more;
-    LoadResult extra_loaded = load_project(extra, config, options.threads, options.overlay);
+    LoadResult extra_loaded = load_project(extra, config, options.threads, options.cache, options.overlay);
     for (auto& f : extra_loaded.project.files) loaded.project.files.push_back(std::move(f));
     // A context file that cannot be read only costs its information: no error for it.
     found.files.insert(found.files.end(), more.begin(), more.end());

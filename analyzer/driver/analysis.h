@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analyzer/cache/ir_cache.h"
 #include "analyzer/config/config.h"
 #include "analyzer/diagnostics/diagnostic.h"
 #include "analyzer/discovery/discovery.h"
@@ -23,6 +24,8 @@ struct AnalysisOptions {
   std::string diff_base;
   // The release given directly as "app.migration" names (tests); used when diff_base is empty.
   std::vector<std::string> release;
+  // Where extracted IR is cached; nullptr: every file is parsed.
+  const cache::IrCache* cache = nullptr;
   // Modules read from memory instead of the disk (the language server's open buffers); they may
   // be among `paths` without existing on disk. nullptr: everything comes from the disk.
   const SourceOverlay* overlay = nullptr;

@@ -23,21 +23,47 @@ bool use_color(ColorMode mode, std::ostream& out) {
   return &out == &std::cout && isatty(STDOUT_FILENO) != 0;
 }
 
+std::unique_ptr<cache::IrCache> open_cache(const CheckOptions& options, const config::Config& config,
+                                           const std::filesystem::path& cwd, std::ostream& err) {
+  if (options.no_cache) return nullptr;
+  std::filesystem::path dir = options.cache_dir;
+  const char* from_environment = std::getenv("GODWIT_CACHE_DIR");
+  if (dir.empty() && from_environment != nullptr && *from_environment != '\0') dir = from_environment;
+  const bool chosen = !dir.empty();
+  if (!chosen) {
+    if (config.root.empty()) return nullptr;
+    dir = cache::default_cache_dir(config.root);
+  }
+  if (dir.is_relative()) dir = cwd / dir;
+  std::string error;
+  auto opened = cache::IrCache::open(dir, error);
+  // A project folder godwit may not write in (a read-only checkout) just goes without; a
+  // folder the user chose says why it is not used.
+  if (!opened && chosen) err << "godwit: warning: not caching: " << error << "\n";
+  return opened;
+}
+
 }  // namespace
 
 int run_check(const CheckOptions& options, const config::Config& config, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  const std::unique_ptr<cache::IrCache> ir_cache = open_cache(options, config, cwd, err);
   AnalysisOptions analysis_options;
   analysis_options.paths = options.paths;
   analysis_options.threads = options.threads;
   analysis_options.diff_base = options.diff_base;
+  analysis_options.cache = ir_cache.get();
   Analysis analysis = analyze(analysis_options, config, cwd);
   for (const auto& e : analysis.config_errors) err << "godwit: error: " << e << "\n";
   if (!analysis.config_errors.empty()) return kExitError;
   for (const auto& e : analysis.errors) err << "godwit: error: " << e.path << ": " << e.message << "\n";
 
-  std::vector<baseline::Identity> identities = baseline::identify(analysis.diagnostics);
+  // Identities (and the fingerprints made from them) serve the baseline and SARIF only.
+  const bool need_identities =
+      !options.write_baseline.empty() || !config.baseline.empty() || options.format == report::Format::Sarif;
+  std::vector<baseline::Identity> identities;
+  if (need_identities) identities = baseline::identify(analysis.diagnostics);
   if (!options.write_baseline.empty()) {
     std::string error;
     const std::string shown = discovery::display_path(options.write_baseline, cwd);
@@ -70,6 +96,7 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
     }
   } else {
     report.diagnostics = std::move(analysis.diagnostics);
+    report.fingerprints.reserve(identities.size());
     for (const auto& id : identities) report.fingerprints.push_back(baseline::fingerprint(id));
   }
   for (const engine::ProjectFile& file : analysis.project.files) {

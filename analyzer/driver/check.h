@@ -23,6 +23,10 @@ struct CheckOptions {
   std::string diff_base;  // --diff-base REF
   // Set: write the findings to this baseline file instead of reporting them.
   std::filesystem::path write_baseline;
+  // The IR cache: on by default, in `cache_dir` (--cache-dir), else $GODWIT_CACHE_DIR, else
+  // `.godwit_cache` in the project root; --no-cache turns it off.
+  bool no_cache = false;
+  std::filesystem::path cache_dir;
 };
 
 // Exit codes, as documented.

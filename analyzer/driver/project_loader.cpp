@@ -1,8 +1,15 @@
 #include "analyzer/driver/project_loader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstring>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -77,30 +84,65 @@ bool read_file(const std::filesystem::path& path, std::string& contents, std::st
 }
 
 LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads,
-                        const SourceOverlay* overlay) {
+                        const cache::IrCache* cache, const SourceOverlay* overlay) {
   const size_t count = discovery.files.size();
   std::vector<std::optional<engine::ProjectFile>> loaded(count);
   std::vector<std::optional<discovery::DiscoveryError>> failures(count);
+
+  // With a cache: one pack per migrations folder, read by the first thread that needs it and
+  // written back by the one that finishes the folder's last module.
+  struct CachedFolder {
+    std::filesystem::path dir;
+    std::once_flag opened;
+    std::unique_ptr<cache::IrCache::Folder> entries;
+    std::atomic<size_t> pending{0};
+  };
+  std::vector<size_t> folder_of(count, 0);
+  std::unique_ptr<CachedFolder[]> folders;
+  if (cache != nullptr) {
+    std::map<std::filesystem::path, size_t> index;
+    for (size_t i = 0; i < count; ++i) {
+      folder_of[i] = index.try_emplace(discovery.files[i].path.parent_path(), index.size()).first->second;
+    }
+    folders = std::make_unique<CachedFolder[]>(index.size());
+    for (const auto& [dir, at] : index) folders[at].dir = dir;
+    for (size_t i = 0; i < count; ++i) folders[folder_of[i]].pending.fetch_add(1, std::memory_order_relaxed);
+  }
 
   std::atomic<size_t> next{0};
   auto work = [&] {
     frontend::PythonParser parser;
     for (size_t i = next++; i < count; i = next++) {
       const discovery::MigrationPath& file = discovery.files[i];
+      CachedFolder* folder = folders ? &folders[folder_of[i]] : nullptr;
       if (overlay != nullptr && overlay->holds(file.path)) {
+        // An editor's buffer: never from or into the cache (its pack keeps the entry of the file
+        // on disk).
         loaded[i] = engine::ProjectFile{overlay->read(file, app_label_for(file, config)), file.reported};
-        continue;
+      } else {
+        std::string text;
+        std::string error;
+        if (read_file(file.path, text, error)) {
+          auto source = std::make_shared<const source::SourceFile>(file.display, std::move(text));
+          const std::string app_label = app_label_for(file, config);
+          std::optional<ir::Migration> migration;
+          if (folder != nullptr) {
+            std::call_once(folder->opened, [&] { folder->entries = cache->folder(folder->dir); });
+            migration = folder->entries->load(source, app_label, file.name);
+          }
+          if (!migration) {
+            migration = frontend::read_migration(parser, std::move(source), app_label, file.name);
+            if (folder != nullptr) folder->entries->store(*migration);
+          }
+          loaded[i] = engine::ProjectFile{std::move(*migration), file.reported};
+        } else {
+          failures[i] = discovery::DiscoveryError{file.display, error};
+        }
       }
-      std::string text;
-      std::string error;
-      if (!read_file(file.path, text, error)) {
-        failures[i] = discovery::DiscoveryError{file.display, error};
-        continue;
+      if (folder != nullptr && folder->pending.fetch_sub(1, std::memory_order_acq_rel) == 1 && folder->entries) {
+        folder->entries->commit();
+        folder->entries.reset();
       }
-      auto source = std::make_shared<const source::SourceFile>(file.display, std::move(text));
-      engine::ProjectFile project_file{
-          frontend::read_migration(parser, std::move(source), app_label_for(file, config), file.name), file.reported};
-      loaded[i] = std::move(project_file);
     }
   };
 

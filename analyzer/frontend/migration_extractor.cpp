@@ -10,6 +10,7 @@
 
 #include "analyzer/frontend/function_analyzer.h"
 #include "analyzer/frontend/lexical_problems.h"
+#include "analyzer/frontend/literal_reader.h"
 #include "analyzer/frontend/module_scope.h"
 #include "analyzer/frontend/node_cursor.h"
 #include "analyzer/frontend/python_grammar.h"
@@ -113,8 +114,9 @@ std::optional<ir::SyntaxProblem> first_syntax_problem(TSNode root, std::string_v
 
 class Extractor {
  public:
-  Extractor(const SyntaxTree& tree, ir::Migration& migration)
-      : g_(PythonGrammar::get()),
+  Extractor(const SyntaxTree& tree, ir::Migration& migration, ExtractOptions options)
+      : options_(options),
+        g_(PythonGrammar::get()),
         text_(tree.source().text()),
         root_(tree.root()),
         m_(migration),
@@ -339,7 +341,7 @@ class Extractor {
       saw_dependencies = true;
       m_.dependencies_range = range_of(stmt);
       m_.dependencies.clear();
-      read_dependencies(read_value(right, 0, &class_));
+      read_dependencies(read_value_fast(right, 0, &class_));
     } else if (name == "replaces") {
       m_.replaces = read_refs(read_value(right, 0, &class_));
     } else if (name == "run_before") {
@@ -618,7 +620,7 @@ class Extractor {
   }
 
   ir::Operation read_operation(TSNode call, uint32_t depth) {
-    Value value = read_value(call, 0, &class_);
+    Value value = read_value_fast(call, 0, &class_);
     const ir::OperationKind kind = operation_kind(value);
     ir::Operation op(kind, std::move(value));
     if (kind == ir::OperationKind::SeparateDatabaseAndState || kind == ir::OperationKind::RunSQL) {
@@ -840,6 +842,54 @@ class Extractor {
     return opaque(node);
   }
 
+  // The value of a dotted name for the LiteralReader: exactly what read_name gives for it.
+  std::optional<Value> literal_name(std::span<const std::string_view> parts, TextRange range, uint32_t depth,
+                                    const Scope* cls) {
+    const Resolved r = resolve(parts[0], range.begin, cls);
+    std::string rest;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      rest += '.';
+      rest += parts[i];
+    }
+    switch (r.kind) {
+      case Resolved::Kind::Import: return Value::name(r.qualified + rest, ir::NameOrigin::Imported, range);
+      case Resolved::Kind::Local: return Value::name(r.qualified + rest, ir::NameOrigin::Local, range);
+      case Resolved::Kind::Unknown: return Value::name(r.qualified + rest, ir::NameOrigin::Unknown, range);
+      case Resolved::Kind::Assigned:
+        if (parts.size() == 1 && !ts_node_is_null(r.value) && alias_depth_ < kMaxAliasChain &&
+            range_of(r.value) != range) {
+          ++alias_depth_;
+          Value v = read_value(r.value, depth + 1, cls);
+          --alias_depth_;
+          return v;
+        }
+        break;
+    }
+    return Value::opaque(std::string(text_.substr(range.begin, range.end - range.begin)), range);
+  }
+
+  class LiteralNames final : public LiteralReader::Names {
+   public:
+    LiteralNames(Extractor& extractor, const Scope* cls) : extractor_(extractor), cls_(cls) {}
+    std::optional<Value> value_of(std::span<const std::string_view> parts, TextRange range, uint32_t depth) override {
+      return extractor_.literal_name(parts, range, depth, cls_);
+    }
+
+   private:
+    Extractor& extractor_;
+    const Scope* cls_;
+  };
+
+  // read_value, from the text where the LiteralReader can read the node.
+  Value read_value_fast(TSNode node, uint32_t depth, const Scope* cls) {
+    if (options_.literal_reader && !ts_node_is_null(node)) {
+      LiteralNames names(*this, cls);
+      LiteralReader reader(text_, names);
+      if (auto v = reader.read(range_of(node), depth)) return std::move(*v);
+    }
+    return read_value(node, depth, cls);
+  }
+
   // Names in the Migration class body resolve against class bindings made before them.
   uint32_t offset_for(TSNode node) const { return ts_node_start_byte(node); }
 
@@ -940,7 +990,7 @@ class Extractor {
         for (const Value& p : v.elements()) positional.push_back(copy(p));
         std::vector<std::pair<std::string, Value>> keywords;
         const auto values = v.keyword_values();
-        for (size_t i = 0; i < values.size(); ++i) keywords.emplace_back(v.keyword_names()[i], copy(values[i]));
+        for (size_t i = 0; i < values.size(); ++i) keywords.emplace_back(std::string(v.keyword_names()[i]), copy(values[i]));
         Value c = Value::call(v.text(), v.origin(), std::move(positional), std::move(keywords), v.range());
         c.set_unpacking(v.has_unpacking());
         return c;
@@ -1067,6 +1117,7 @@ class Extractor {
     }
   }
 
+  ExtractOptions options_;
   const PythonGrammar& g_;
   std::string_view text_;
   TSNode root_;
@@ -1090,17 +1141,20 @@ class Extractor {
 
 }  // namespace
 
-ir::Migration extract_migration(const SyntaxTree& tree, std::string app_label, std::string name) {
+ir::Migration extract_migration(const SyntaxTree& tree, std::string app_label, std::string name,
+                                ExtractOptions options) {
   ir::Migration migration;
   migration.app_label = std::move(app_label);
   migration.name = std::move(name);
   migration.source = tree.shared_source();
-  Extractor(tree, migration).run();
+  Extractor(tree, migration, options).run();
+  // A project keeps tens of thousands of operations for the whole run: no spare capacity.
+  migration.operations.shrink_to_fit();
   return migration;
 }
 
 ir::Migration read_migration(PythonParser& parser, std::shared_ptr<const source::SourceFile> source,
-                             std::string app_label, std::string name) {
+                             std::string app_label, std::string name, ExtractOptions options) {
   const std::string_view text = source->text();
   ir::Migration migration;
   migration.app_label = std::move(app_label);
@@ -1128,7 +1182,7 @@ ir::Migration read_migration(PythonParser& parser, std::shared_ptr<const source:
         ir::SyntaxProblem{ir::SyntaxProblem::Kind::Error, {0, 0}, "the parser gave up on this file", {}};
     return migration;
   }
-  return extract_migration(*tree, migration.app_label, migration.name);
+  return extract_migration(*tree, migration.app_label, migration.name, options);
 }
 
 }  // namespace godwit::frontend

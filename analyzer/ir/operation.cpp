@@ -6,15 +6,19 @@
 namespace godwit::ir {
 
 std::string lower(std::string_view text) {
+  // ASCII letters only, as the C locale's tolower (non-ASCII identifiers keep their case).
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 
 Operation::Operation(OperationKind kind, Value call) : kind_(kind), call_(std::move(call)) {
   match_arguments();
-  describe_fields();
+  if (kind_ == OperationKind::AddField || kind_ == OperationKind::AlterField) {
+    if (const Value* f = arg(Param::field).value) field_ = std::make_unique<const FieldSpec>(describe_field(*f));
+  }
 }
 
 std::string_view Operation::display_name() const {
@@ -37,7 +41,7 @@ void Operation::match_arguments() {
       unmatched_ = true;
     }
   }
-  const auto& names = call_.keyword_names();
+  const KeywordNames names = call_.keyword_names();
   for (size_t i = 0; i < names.size(); ++i) {
     const auto param = param_from_name(names[i]);
     if (param && std::find(sig.params.begin(), sig.params.end(), *param) != sig.params.end()) {
@@ -77,32 +81,56 @@ std::string Operation::model_key() const {
   return name != nullptr ? lower(*name) : std::string();
 }
 
-void Operation::describe_fields() {
-  if (kind_ == OperationKind::AddField || kind_ == OperationKind::AlterField) {
-    if (const Value* f = arg(Param::field).value) field_ = describe_field(*f);
-    return;
-  }
-  if (kind_ != OperationKind::CreateModel) return;
+const Value* Operation::literal_fields() const {
+  if (kind_ != OperationKind::CreateModel) return nullptr;
   const Value* fields = arg(Param::fields).value;
-  if (fields == nullptr || !fields->is_sequence() || fields->has_unpacking()) return;
-  model_fields_known_ = true;
+  if (fields == nullptr || !fields->is_sequence() || fields->has_unpacking()) return nullptr;
+  return fields;
+}
+
+// A (name, field) entry of CreateModel.fields: its name, or nullptr when it is not one.
+static const std::string* field_entry_name(const Value& entry) {
+  if (!entry.is(Value::Kind::Tuple) && !entry.is(Value::Kind::List)) return nullptr;
+  const auto pair = entry.elements();
+  return pair.size() == 2 ? pair[0].as_string() : nullptr;
+}
+
+bool Operation::model_fields_known() const {
+  const Value* fields = literal_fields();
+  if (fields == nullptr) return false;
+  const auto entries = fields->elements();
+  return std::all_of(entries.begin(), entries.end(), [](const Value& e) { return field_entry_name(e) != nullptr; });
+}
+
+std::vector<NamedField> Operation::model_fields() const {
+  std::vector<NamedField> out;
+  const Value* fields = literal_fields();
+  if (fields == nullptr) return out;
+  out.reserve(fields->elements().size());
   for (const Value& entry : fields->elements()) {
-    const auto pair = entry.elements();
-    if (!entry.is(Value::Kind::Tuple) && !entry.is(Value::Kind::List)) {
-      model_fields_known_ = false;
-      continue;
+    if (const std::string* name = field_entry_name(entry)) {
+      out.push_back(NamedField{*name, entry.range(), describe_field(entry.elements()[1])});
     }
-    if (pair.size() != 2 || pair[0].as_string() == nullptr) {
-      model_fields_known_ = false;
-      continue;
-    }
-    model_fields_.push_back(NamedField{*pair[0].as_string(), entry.range(), describe_field(pair[1])});
   }
+  return out;
+}
+
+const std::vector<Operation>& Operation::database_operations() const {
+  static const std::vector<Operation> kNone;
+  return nested_ ? nested_->database_operations : kNone;
+}
+
+const std::vector<Operation>& Operation::state_operations() const {
+  static const std::vector<Operation> kNone;
+  return nested_ ? nested_->state_operations : kNone;
 }
 
 void Operation::set_nested(std::vector<Operation> database_operations, std::vector<Operation> state_operations) {
-  database_operations_ = std::move(database_operations);
-  state_operations_ = std::move(state_operations);
+  if (database_operations.empty() && state_operations.empty()) {
+    nested_.reset();
+    return;
+  }
+  nested_ = std::make_unique<Nested>(Nested{std::move(database_operations), std::move(state_operations)});
 }
 
 }  // namespace godwit::ir

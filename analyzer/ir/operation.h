@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ struct NamedField {
 // One migration operation: a typed kind, its call as written (with import-resolved callee), the
 // arguments matched to Django's parameter names, and for wrappers the nested operations.
 // Operations are move-only: FieldSpecs point into the operation's own call.
+//
+// A project holds tens of thousands of operations, so what only some kinds have (the field of
+// AddField/AlterField, nested operations) is allocated apart, and a CreateModel's fields are
+// described when asked for (replaying the state does, once).
 class Operation {
  public:
   Operation(OperationKind kind, Value call);
@@ -57,32 +62,38 @@ class Operation {
   // as Django keys its state; empty when not a literal.
   [[nodiscard]] std::string model_key() const;
 
-  // AddField / AlterField: the field. CreateModel: its fields (empty when not literal).
-  [[nodiscard]] const FieldSpec* field() const { return field_ ? &*field_ : nullptr; }
-  [[nodiscard]] const std::vector<NamedField>& model_fields() const { return model_fields_; }
-  [[nodiscard]] bool model_fields_known() const { return model_fields_known_; }
+  // AddField / AlterField: the field.
+  [[nodiscard]] const FieldSpec* field() const { return field_.get(); }
+  // CreateModel: its fields, described from the call (empty when not literal); the specs point
+  // into this operation.
+  [[nodiscard]] std::vector<NamedField> model_fields() const;
+  // CreateModel: whether `fields` is a literal list of (name, field) pairs.
+  [[nodiscard]] bool model_fields_known() const;
 
   // SeparateDatabaseAndState.database_operations.
-  [[nodiscard]] const std::vector<Operation>& database_operations() const { return database_operations_; }
+  [[nodiscard]] const std::vector<Operation>& database_operations() const;
   // SeparateDatabaseAndState.state_operations and RunSQL.state_operations.
-  [[nodiscard]] const std::vector<Operation>& state_operations() const { return state_operations_; }
+  [[nodiscard]] const std::vector<Operation>& state_operations() const;
 
   void set_nested(std::vector<Operation> database_operations, std::vector<Operation> state_operations);
 
  private:
+  struct Nested {
+    std::vector<Operation> database_operations;
+    std::vector<Operation> state_operations;
+  };
+
   void match_arguments();
-  void describe_fields();
+  // CreateModel: the `fields` argument when it is a literal sequence.
+  [[nodiscard]] const Value* literal_fields() const;
 
   OperationKind kind_;
   bool unmatched_ = false;
-  bool model_fields_known_ = false;
   Value call_;
   // Index into call_.elements() (< positional count) or into keyword_values() (offset by it).
   std::vector<std::pair<Param, uint32_t>> matched_;
-  std::optional<FieldSpec> field_;
-  std::vector<NamedField> model_fields_;
-  std::vector<Operation> database_operations_;
-  std::vector<Operation> state_operations_;
+  std::unique_ptr<const FieldSpec> field_;
+  std::unique_ptr<Nested> nested_;
 };
 
 std::string lower(std::string_view text);

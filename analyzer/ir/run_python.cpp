@@ -51,11 +51,11 @@ std::optional<RunPythonTarget> run_python_target(const Migration& migration, con
     const Value& partial = **it;
     if (partial.has_unpacking()) target.bound_unknown = true;
     target.bound_positional += partial.elements().size() - 1;
-    for (const std::string& keyword : partial.keyword_names()) {
+    for (const std::string_view keyword : partial.keyword_names()) {
       if (keyword == "**") continue;
       if (std::find(target.bound_keywords.begin(), target.bound_keywords.end(), keyword) ==
           target.bound_keywords.end()) {
-        target.bound_keywords.push_back(keyword);
+        target.bound_keywords.emplace_back(keyword);
       }
     }
   }

@@ -1,5 +1,6 @@
 #include "analyzer/ir/value.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace godwit::ir {
@@ -58,43 +59,106 @@ Value Value::name(std::string qualified, NameOrigin origin, TextRange range) {
   return v;
 }
 
-Value Value::call(std::string callee, NameOrigin origin, std::vector<Value> positional,
-                  std::vector<std::pair<std::string, Value>> keywords, TextRange range) {
+Value::Value(const Value& other)
+    : kind_(other.kind_),
+      origin_(other.origin_),
+      unpacking_(other.unpacking_),
+      size_(other.size_),
+      range_(other.range_),
+      scalar_(other.scalar_),
+      text_(other.text_) {
+  if (size_ > 0) {
+    items_ = std::make_unique<Value[]>(size_);
+    std::copy(other.items_.get(), other.items_.get() + size_, items_.get());
+  }
+  set_keyword_names(other.keyword_names());
+}
+
+template <typename Names>
+void Value::set_keyword_names(const Names& names) {
+  keys_.reset();
+  if (names.empty()) return;
+  size_t chars = 0;
+  for (const std::string_view name : names) chars += name.size();
+  keys_ = std::make_unique_for_overwrite<char[]>(4 * names.size() + chars);
+  char* text = keys_.get() + 4 * names.size();
+  uint32_t end = 0;
+  size_t i = 0;
+  for (const std::string_view name : names) {
+    std::memcpy(text + end, name.data(), name.size());
+    end += static_cast<uint32_t>(name.size());
+    std::memcpy(keys_.get() + 4 * i++, &end, sizeof end);
+  }
+}
+
+Value& Value::operator=(const Value& other) {
+  if (this != &other) *this = Value(other);
+  return *this;
+}
+
+void Value::take_items(std::span<Value> values, size_t extra) {
+  size_ = static_cast<uint32_t>(values.size() + extra);
+  if (size_ == 0) return;
+  items_ = std::make_unique<Value[]>(size_);
+  std::move(values.begin(), values.end(), items_.get());
+}
+
+Value Value::call_from(std::string callee, NameOrigin origin, std::span<Value> positional,
+                       std::span<const std::string_view> names, std::span<Value> keyword_values, TextRange range) {
   Value v;
   v.kind_ = Kind::Call;
   v.origin_ = origin;
   v.text_ = std::move(callee);
   v.range_ = range;
   v.scalar_.i = static_cast<int64_t>(positional.size());
-  v.items_ = std::move(positional);
-  v.items_.reserve(v.items_.size() + keywords.size());
-  v.keys_.reserve(keywords.size());
+  v.take_items(positional, keyword_values.size());
+  std::move(keyword_values.begin(), keyword_values.end(), v.items_.get() + positional.size());
+  v.set_keyword_names(names);
+  for (const std::string_view name : names) v.unpacking_ = v.unpacking_ || name == "**";
+  return v;
+}
+
+Value Value::call(std::string callee, NameOrigin origin, std::vector<Value> positional,
+                  std::vector<std::pair<std::string, Value>> keywords, TextRange range) {
+  std::vector<std::string_view> names;
+  std::vector<Value> values;
+  names.reserve(keywords.size());
+  values.reserve(keywords.size());
   for (auto& [key, value] : keywords) {
-    if (key == "**") v.unpacking_ = true;
-    v.keys_.push_back(std::move(key));
-    v.items_.push_back(std::move(value));
+    names.emplace_back(key);
+    values.push_back(std::move(value));
   }
+  return call_from(std::move(callee), origin, std::span<Value>(positional), names, std::span<Value>(values), range);
+}
+
+Value Value::sequence_from(Kind kind, std::span<Value> elements, TextRange range) {
+  Value v;
+  v.kind_ = kind;
+  v.range_ = range;
+  v.take_items(elements);
   return v;
 }
 
 Value Value::sequence(Kind kind, std::vector<Value> elements, TextRange range) {
+  return sequence_from(kind, std::span<Value>(elements), range);
+}
+
+Value Value::dict_from(std::span<Value> keys_and_values, TextRange range) {
   Value v;
-  v.kind_ = kind;
-  v.items_ = std::move(elements);
+  v.kind_ = Kind::Dict;
   v.range_ = range;
+  v.take_items(keys_and_values);
   return v;
 }
 
 Value Value::dict(std::vector<std::pair<Value, Value>> entries, TextRange range) {
-  Value v;
-  v.kind_ = Kind::Dict;
-  v.range_ = range;
-  v.items_.reserve(entries.size() * 2);
+  std::vector<Value> flat;
+  flat.reserve(entries.size() * 2);
   for (auto& [key, value] : entries) {
-    v.items_.push_back(std::move(key));
-    v.items_.push_back(std::move(value));
+    flat.push_back(std::move(key));
+    flat.push_back(std::move(value));
   }
-  return v;
+  return dict_from(std::span<Value>(flat), range);
 }
 
 Value Value::lambda(uint32_t function_index, std::string text, TextRange range) {
@@ -148,22 +212,23 @@ bool Value::names(std::string_view qualified) const {
 }
 
 std::span<const Value> Value::elements() const {
-  if (kind_ == Kind::Call) return std::span<const Value>(items_).first(static_cast<size_t>(scalar_.i));
-  if (is_sequence()) return items_;
+  if (kind_ == Kind::Call) return raw_items().first(positional());
+  if (is_sequence()) return raw_items();
   return {};
 }
 
 std::span<const Value> Value::keyword_values() const {
   if (kind_ != Kind::Call) return {};
-  return std::span<const Value>(items_).subspan(static_cast<size_t>(scalar_.i));
+  return raw_items().subspan(positional());
 }
 
 const Value* Value::keyword(std::string_view name) const {
   if (kind_ != Kind::Call) return nullptr;
   const auto values = keyword_values();
+  const KeywordNames names = keyword_names();
   // The last occurrence wins, as Python would reject duplicates anyway.
-  for (size_t i = keys_.size(); i-- > 0;) {
-    if (keys_[i] == name) return &values[i];
+  for (size_t i = values.size(); i-- > 0;) {
+    if (names[i] == name) return &values[i];
   }
   return nullptr;
 }
@@ -179,7 +244,7 @@ const Value* Value::dict_get(std::string_view key) const {
 
 bool Value::is_static() const {
   if (kind_ == Kind::Opaque || unpacking_) return false;
-  for (const Value& item : items_) {
+  for (const Value& item : raw_items()) {
     if (!item.is_static()) return false;
   }
   return true;
@@ -201,9 +266,11 @@ bool Value::same_as(const Value& other) const {
     default:
       break;
   }
-  if (text_ != other.text_ || keys_ != other.keys_ || items_.size() != other.items_.size()) return false;
+  if (text_ != other.text_ || size_ != other.size_ || !std::ranges::equal(keyword_names(), other.keyword_names())) {
+    return false;
+  }
   if (kind_ == Kind::Call && scalar_.i != other.scalar_.i) return false;
-  for (size_t i = 0; i < items_.size(); ++i) {
+  for (size_t i = 0; i < size_; ++i) {
     if (!items_[i].same_as(other.items_[i])) return false;
   }
   return true;
@@ -265,36 +332,44 @@ std::string Value::render() const {
     }
     case Kind::String:
       return python_repr(text_);
-    case Kind::Bytes:
-      return "b" + repr(text_, true);
+    case Kind::Bytes: {
+      // Appended rather than `"b" + repr(...)`: g++ 12 warns (-Wrestrict) on that spuriously.
+      std::string out = "b";
+      out += repr(text_, true);
+      return out;
+    }
     case Kind::Name:
       return text_;
     case Kind::Call: {
       std::string out = text_ + "(";
       join(out, elements());
       const auto kw = keyword_values();
+      const KeywordNames names = keyword_names();
       for (size_t i = 0; i < kw.size(); ++i) {
         if (scalar_.i > 0 || i > 0) out += ", ";
-        if (keys_[i] != "**") out += keys_[i] + "=";  // a `**kwargs` value's text has its stars
+        if (names[i] != "**") {  // a `**kwargs` value's text has its stars
+          out += names[i];
+          out += '=';
+        }
         out += kw[i].render();
       }
       return out + ")";
     }
     case Kind::List: {
       std::string out = "[";
-      join(out, items_);
+      join(out, raw_items());
       return out + "]";
     }
     case Kind::Tuple: {
       std::string out = "(";
-      join(out, items_);
-      if (items_.size() == 1) out += ",";
+      join(out, raw_items());
+      if (size_ == 1) out += ",";
       return out + ")";
     }
     case Kind::Set: {
-      if (items_.empty()) return "set()";
+      if (size_ == 0) return "set()";
       std::string out = "{";
-      join(out, items_);
+      join(out, raw_items());
       return out + "}";
     }
     case Kind::Dict: {

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,9 +24,59 @@ enum class NameOrigin : uint8_t {
   Local,     // a module-level (or Migration-class-level) def, class or assignment in this file
 };
 
+// A call's keyword names, stored in one block: their end offsets, then their characters.
+class KeywordNames {
+ public:
+  class iterator {
+   public:
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    iterator(const KeywordNames* names, size_t at) : names_(names), at_(at) {}
+    std::string_view operator*() const { return (*names_)[at_]; }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++at_;
+      return before;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.at_ == b.at_; }
+
+   private:
+    const KeywordNames* names_ = nullptr;
+    size_t at_ = 0;
+  };
+
+  KeywordNames() = default;
+  KeywordNames(const char* block, size_t count) : block_(block), count_(count) {}
+  [[nodiscard]] size_t size() const { return count_; }
+  [[nodiscard]] bool empty() const { return count_ == 0; }
+  [[nodiscard]] std::string_view operator[](size_t i) const {
+    const uint32_t begin = i == 0 ? 0 : end_of(i - 1);
+    return {block_ + 4 * count_ + begin, end_of(i) - begin};
+  }
+  [[nodiscard]] iterator begin() const { return {this, 0}; }
+  [[nodiscard]] iterator end() const { return {this, count_}; }
+
+ private:
+  [[nodiscard]] uint32_t end_of(size_t i) const {
+    uint32_t end = 0;
+    std::memcpy(&end, block_ + 4 * i, sizeof end);
+    return end;
+  }
+  const char* block_ = nullptr;
+  size_t count_ = 0;
+};
+
 // A Python expression as far as it is statically known. Anything godwit cannot know without
 // running code (arithmetic, comprehensions, f-strings with fields, subscripts, ...) is Opaque and
 // keeps its source text: a rule that needs such a value must say it cannot decide, never guess.
+//
+// A migration holds about one Value per 25 bytes of source, so a Value is kept small (72
+// bytes): its nested values are an array of exactly their size, its keyword names one block.
 class Value {
  public:
   enum class Kind : uint8_t {
@@ -36,6 +89,11 @@ class Value {
   };
 
   Value() = default;
+  Value(const Value& other);
+  Value& operator=(const Value& other);
+  Value(Value&&) noexcept = default;
+  Value& operator=(Value&&) noexcept = default;
+  ~Value() = default;
 
   static Value none(TextRange range);
   static Value boolean(bool value, TextRange range);
@@ -48,6 +106,13 @@ class Value {
                     std::vector<std::pair<std::string, Value>> keywords, TextRange range);
   static Value sequence(Kind kind, std::vector<Value> elements, TextRange range);
   static Value dict(std::vector<std::pair<Value, Value>> entries, TextRange range);
+  // The same, moving the values and names out of spans: for readers that collect them on one
+  // reusable stack instead of a vector per container. (Named apart so that `{}` is never ambiguous.)
+  static Value call_from(std::string callee, NameOrigin origin, std::span<Value> positional,
+                         std::span<const std::string_view> names, std::span<Value> keyword_values, TextRange range);
+  static Value sequence_from(Kind kind, std::span<Value> elements, TextRange range);
+  // Dict entries as key, value, key, value...
+  static Value dict_from(std::span<Value> keys_and_values, TextRange range);
   static Value lambda(uint32_t function_index, std::string text, TextRange range);
   static Value opaque(std::string text, TextRange range);
 
@@ -80,14 +145,16 @@ class Value {
   [[nodiscard]] std::span<const Value> elements() const;
   // Call: the keyword arguments, in source order (`**kwargs` appears with the key "**").
   [[nodiscard]] std::span<const Value> keyword_values() const;
-  [[nodiscard]] const std::vector<std::string>& keyword_names() const { return keys_; }
+  [[nodiscard]] KeywordNames keyword_names() const {
+    return kind_ == Kind::Call && keys_ ? KeywordNames(keys_.get(), size_ - positional()) : KeywordNames();
+  }
   [[nodiscard]] const Value* keyword(std::string_view name) const;
   // Call: `*args` or `**kwargs` (so an absent argument may still be passed).
   // List/Tuple/Set: a `*starred` element that could not be expanded.
   [[nodiscard]] bool has_unpacking() const { return unpacking_; }
 
   // Dict: the entries.
-  [[nodiscard]] size_t dict_size() const { return kind_ == Kind::Dict ? items_.size() / 2 : 0; }
+  [[nodiscard]] size_t dict_size() const { return kind_ == Kind::Dict ? size_ / 2 : 0; }
   [[nodiscard]] const Value& dict_key(size_t i) const { return items_[2 * i]; }
   [[nodiscard]] const Value& dict_value(size_t i) const { return items_[2 * i + 1]; }
   // Dict: the value for a string key; nullptr when absent (or the dict has opaque keys).
@@ -108,28 +175,34 @@ class Value {
   template <typename F>
   void for_each(F&& visit) const {
     visit(*this);
-    for (const Value& item : items_) item.for_each(visit);
+    for (const Value& item : raw_items()) item.for_each(visit);
   }
 
-  // Raw access for serialization.
-  [[nodiscard]] const std::vector<Value>& raw_items() const { return items_; }
+  // Every nested value: elements, positional then keyword arguments, dict keys and values.
+  [[nodiscard]] std::span<const Value> raw_items() const { return {items_.get(), size_}; }
   void set_unpacking(bool unpacking) { unpacking_ = unpacking; }
 
  private:
+  [[nodiscard]] uint32_t positional() const { return static_cast<uint32_t>(scalar_.i); }
+  void take_items(std::span<Value> values, size_t extra = 0);
+  template <typename Names>
+  void set_keyword_names(const Names& names);
+
   Kind kind_ = Kind::None;
   NameOrigin origin_ = NameOrigin::Unknown;
   bool unpacking_ = false;
+  uint32_t size_ = 0;  // items_
   TextRange range_;
   union Scalar {
     bool b;
-    int64_t i;
+    int64_t i;  // Int; Call: the positional count; Lambda: the function index
     double f;
   } scalar_{.i = 0};
   std::string text_;
   // List/Tuple/Set: elements. Call: positional args followed by keyword values. Dict: k0, v0, ...
-  std::vector<Value> items_;
-  // Call: the names of the trailing keyword values in items_.
-  std::vector<std::string> keys_;
+  std::unique_ptr<Value[]> items_;
+  // Call: the names of the trailing keyword values in items_, as KeywordNames reads them.
+  std::unique_ptr<char[]> keys_;
 };
 
 // Python's repr of a string (single-quoted), for messages.

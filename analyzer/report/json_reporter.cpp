@@ -1,32 +1,9 @@
 #include <array>
 
-#include <nlohmann/json.hpp>
-
+#include "analyzer/report/json_stream.h"
 #include "analyzer/report/report.h"
 
 namespace godwit::report {
-
-namespace {
-
-using json = nlohmann::ordered_json;
-
-json position(const source::Position& p) { return json{{"line", p.line}, {"column", p.column}}; }
-
-json range(const source::SourceFile& file, source::TextRange r) {
-  const source::Span span = file.span(r);
-  return json{{"start", position(span.start)}, {"end", position(span.end)}};
-}
-
-json tri(ir::Tri value) {
-  switch (value) {
-    case ir::Tri::Yes: return true;
-    case ir::Tri::No: return false;
-    case ir::Tri::Unknown: return nullptr;
-  }
-  return nullptr;
-}
-
-}  // namespace
 
 std::optional<Format> format_from_string(std::string_view text) {
   static constexpr std::array<std::pair<std::string_view, Format>, 8> kFormats{{
@@ -74,45 +51,93 @@ void write_report(Format format, std::ostream& out, const Report& report, const 
 
 void write_json(std::ostream& out, const Report& report) {
   const SeverityCounts counts = count_severities(report.diagnostics);
-  json doc;
-  doc["tool"] = json{{"name", "godwit"}, {"version", GODWIT_VERSION}};
-  doc["summary"] = json{{"files", report.files},
-                        {"migrations", report.migrations.size()},
-                        {"error", counts.error},
-                        {"warning", counts.warning},
-                        {"info", counts.info}};
-  if (report.hidden_by_baseline > 0) doc["summary"]["hidden_by_baseline"] = report.hidden_by_baseline;
-  json diagnostics = json::array();
-  for (const auto& d : report.diagnostics) {
-    json entry{{"rule", d.code.str()},
-               {"name", d.name},
-               {"severity", diagnostics::to_string(d.severity)},
-               {"message", d.message},
-               {"help", d.help},
-               {"path", d.path()},
-               {"app", d.app},
-               {"migration", d.migration},
-               {"range", range(*d.file, d.range)}};
-    if (!d.related.empty()) {
-      json related = json::array();
-      for (const auto& r : d.related) {
-        related.push_back(json{{"message", r.message}, {"path", r.file->path()}, {"range", range(*r.file, r.range)}});
-      }
-      entry["related"] = std::move(related);
+  JsonStream j(out);
+  const auto range = [&j](const source::SourceFile& file, source::TextRange r) {
+    const source::Span span = file.span(r);
+    j.begin_object();
+    for (const auto& [name, p] : {std::pair{"start", span.start}, std::pair{"end", span.end}}) {
+      j.key(name);
+      j.begin_object();
+      j.key("line");
+      j.number(uint64_t{p.line});
+      j.key("column");
+      j.number(uint64_t{p.column});
+      j.end_object();
     }
-    diagnostics.push_back(std::move(entry));
+    j.end_object();
+  };
+  const auto field = [&j](std::string_view name, std::string_view value) {
+    j.key(name);
+    j.string(value);
+  };
+  j.begin_object();
+  j.key("tool");
+  j.begin_object();
+  field("name", "godwit");
+  field("version", GODWIT_VERSION);
+  j.end_object();
+  j.key("summary");
+  j.begin_object();
+  for (const auto& [name, count] : {std::pair{"files", report.files}, std::pair{"migrations", report.migrations.size()},
+                                    std::pair{"error", counts.error}, std::pair{"warning", counts.warning},
+                                    std::pair{"info", counts.info}}) {
+    j.key(name);
+    j.number(uint64_t{count});
   }
-  doc["diagnostics"] = std::move(diagnostics);
-  json migrations = json::array();
+  if (report.hidden_by_baseline > 0) {
+    j.key("hidden_by_baseline");
+    j.number(uint64_t{report.hidden_by_baseline});
+  }
+  j.end_object();
+  j.key("diagnostics");
+  j.begin_array();
+  for (const auto& d : report.diagnostics) {
+    j.begin_object();
+    field("rule", d.code.str());
+    field("name", d.name);
+    field("severity", diagnostics::to_string(d.severity));
+    field("message", d.message);
+    field("help", d.help);
+    field("path", d.path());
+    field("app", d.app);
+    field("migration", d.migration);
+    j.key("range");
+    range(*d.file, d.range);
+    if (!d.related.empty()) {
+      j.key("related");
+      j.begin_array();
+      for (const auto& r : d.related) {
+        j.begin_object();
+        field("message", r.message);
+        field("path", r.file->path());
+        j.key("range");
+        range(*r.file, r.range);
+        j.end_object();
+      }
+      j.end_array();
+    }
+    j.end_object();
+  }
+  j.end_array();
+  j.key("migrations");
+  j.begin_array();
   for (const auto& m : report.migrations) {
-    migrations.push_back(json{{"app", m.app},
-                              {"name", m.name},
-                              {"path", m.path},
-                              {"phase", m.phase},
-                              {"reversible", tri(m.reversible)}});
+    j.begin_object();
+    field("app", m.app);
+    field("name", m.name);
+    field("path", m.path);
+    field("phase", m.phase);
+    j.key("reversible");
+    if (m.reversible == ir::Tri::Unknown) {
+      j.null();
+    } else {
+      j.boolean(m.reversible == ir::Tri::Yes);
+    }
+    j.end_object();
   }
-  doc["migrations"] = std::move(migrations);
-  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  j.end_array();
+  j.end_object();
+  j.finish();
 }
 
 }  // namespace godwit::report

@@ -49,17 +49,36 @@ std::string ProjectState::resolve_swappable(const std::string& setting) const {
   return it == swappable_.end() ? "settings." + setting : it->second;
 }
 
+int ModelKeyLess::compare(std::string_view key, const ModelKeyView& view) {
+  const size_t size = view.app.size() + 1 + view.name.size();
+  const size_t common = std::min(key.size(), size);
+  for (size_t i = 0; i < common; ++i) {
+    unsigned char c = 0;
+    if (i < view.app.size()) {
+      c = static_cast<unsigned char>(view.app[i]);
+    } else if (i == view.app.size()) {
+      c = '.';
+    } else {
+      c = static_cast<unsigned char>(view.name[i - view.app.size() - 1]);
+      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+    }
+    const auto k = static_cast<unsigned char>(key[i]);
+    if (k != c) return k < c ? -1 : 1;
+  }
+  return key.size() < size ? -1 : key.size() > size ? 1 : 0;
+}
+
 std::string ProjectState::key(std::string_view app, std::string_view model_name) {
   return std::string(app) + "." + ir::lower(model_name);
 }
 
 const ModelState* ProjectState::model(std::string_view app, std::string_view model_name) const {
-  const auto it = models_.find(key(app, model_name));
+  const auto it = models_.find(ModelKeyView{app, model_name});
   return it == models_.end() ? nullptr : &it->second;
 }
 
 ModelState* ProjectState::model(std::string_view app, std::string_view model_name) {
-  const auto it = models_.find(key(app, model_name));
+  const auto it = models_.find(ModelKeyView{app, model_name});
   return it == models_.end() ? nullptr : &it->second;
 }
 
@@ -78,7 +97,7 @@ FieldLookup ProjectState::lookup_field(std::string_view app, std::string_view mo
 }
 
 bool ProjectState::model_removed(std::string_view app, std::string_view model_name) const {
-  return removed_.contains(key(app, model_name));
+  return removed_.contains(ModelKeyView{app, model_name});
 }
 
 ModelState& ProjectState::add_model(ModelState model) {
@@ -96,7 +115,7 @@ void ProjectState::remove_model(std::string_view app, std::string_view model_nam
 }
 
 void ProjectState::rename_model(std::string_view app, std::string_view old_name, std::string_view new_name) {
-  const auto it = models_.find(key(app, old_name));
+  const auto it = models_.find(ModelKeyView{app, old_name});
   if (it == models_.end()) return;
   ModelState model = std::move(it->second);
   models_.erase(it);

@@ -70,6 +70,21 @@ struct FieldLookup {
   const FieldState* field = nullptr;  // set when Known
 };
 
+// A model's key ("app.model", the name lower-cased) given as its pieces, so that a lookup builds
+// no string; ModelKeyLess orders keys and such views alike.
+struct ModelKeyView {
+  std::string_view app;
+  std::string_view name;
+};
+struct ModelKeyLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a < b; }
+  bool operator()(std::string_view key, const ModelKeyView& view) const { return compare(key, view) < 0; }
+  bool operator()(const ModelKeyView& view, std::string_view key) const { return compare(key, view) > 0; }
+  // <0, 0, >0 as `key` orders before, as, after the key the view stands for.
+  static int compare(std::string_view key, const ModelKeyView& view);
+};
+
 // The models of a project at one point of the migration plan.
 class ProjectState {
  public:
@@ -91,7 +106,7 @@ class ProjectState {
   [[nodiscard]] bool model_removed(std::string_view app, std::string_view model_name) const;
 
   // Every model, ordered by (app, lower-cased name).
-  [[nodiscard]] const std::map<std::string, ModelState>& models() const { return models_; }
+  [[nodiscard]] const std::map<std::string, ModelState, ModelKeyLess>& models() const { return models_; }
 
   ModelState& add_model(ModelState model);
   void remove_model(std::string_view app, std::string_view model_name);
@@ -102,9 +117,9 @@ class ProjectState {
   static std::string key(std::string_view app, std::string_view model_name);
 
  private:
-  std::map<std::string, ModelState> models_;
+  std::map<std::string, ModelState, ModelKeyLess> models_;
   std::map<std::string, std::string> swappable_;
-  std::set<std::string> removed_;
+  std::set<std::string, ModelKeyLess> removed_;
 };
 
 // Applies one operation's effect on the state, as Django's state_forwards does. Operations

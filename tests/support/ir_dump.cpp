@@ -23,7 +23,7 @@ void dump_value(std::ostream& out, const ir::Value& v) {
     dump_value(out, item);
     out << ' ';
   }
-  for (const std::string& key : v.keyword_names()) out << key << ';';
+  for (const std::string_view key : v.keyword_names()) out << key << ';';
   out << ')';
 }
 

@@ -1,0 +1,149 @@
+#include "analyzer/report/json_stream.h"
+
+#include <charconv>
+
+#include "analyzer/source/source_file.h"
+
+namespace godwit::report {
+
+namespace {
+
+constexpr size_t kFlushAt = size_t{1} << 16;
+
+}  // namespace
+
+void append_json_escaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  size_t i = 0;
+  while (i < text.size()) {
+    // Runs of bytes that need no escaping are copied at once.
+    const size_t run_start = i;
+    while (i < text.size()) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+      ++i;
+    }
+    if (i > run_start) out.append(text.data() + run_start, i - run_start);
+    if (i == text.size()) break;
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      // A well-formed UTF-8 sequence is copied; a byte that starts none is U+FFFD.
+      const size_t length = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+      const std::string_view sequence = text.substr(i, length);
+      if (length > 1 && sequence.size() == length && source::valid_utf8_prefix(sequence) == length) {
+        out.append(sequence);
+        i += length;
+      } else {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+    ++i;
+  }
+}
+
+void JsonStream::newline_indent() {
+  buffer_ += '\n';
+  buffer_.append(2 * has_items_.size(), ' ');
+}
+
+void JsonStream::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (has_items_.empty()) return;  // the document itself
+  if (has_items_.back()) buffer_ += ',';
+  has_items_.back() = true;
+  newline_indent();
+}
+
+void JsonStream::key(std::string_view name) {
+  if (has_items_.back()) buffer_ += ',';
+  has_items_.back() = true;
+  newline_indent();
+  buffer_ += '"';
+  append_json_escaped(buffer_, name);
+  buffer_ += "\": ";
+  after_key_ = true;
+}
+
+void JsonStream::begin_object() {
+  before_value();
+  buffer_ += '{';
+  has_items_.push_back(false);
+}
+
+void JsonStream::begin_array() {
+  before_value();
+  buffer_ += '[';
+  has_items_.push_back(false);
+}
+
+void JsonStream::close(char bracket) {
+  const bool had_items = has_items_.back();
+  has_items_.pop_back();
+  if (had_items) newline_indent();
+  buffer_ += bracket;
+  if (buffer_.size() >= kFlushAt) flush();
+}
+
+void JsonStream::end_object() { close('}'); }
+void JsonStream::end_array() { close(']'); }
+
+void JsonStream::string(std::string_view value) {
+  before_value();
+  buffer_ += '"';
+  append_json_escaped(buffer_, value);
+  buffer_ += '"';
+}
+
+void JsonStream::number(uint64_t value) {
+  before_value();
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  buffer_.append(digits, end);
+}
+
+void JsonStream::number(int64_t value) {
+  before_value();
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  buffer_.append(digits, end);
+}
+
+void JsonStream::boolean(bool value) {
+  before_value();
+  buffer_ += value ? "true" : "false";
+}
+
+void JsonStream::null() {
+  before_value();
+  buffer_ += "null";
+}
+
+void JsonStream::finish() {
+  buffer_ += '\n';
+  flush();
+}
+
+void JsonStream::flush() {
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+}
+
+}  // namespace godwit::report

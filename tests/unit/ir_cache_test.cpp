@@ -1,0 +1,643 @@
+// The IR cache: the codec gives back exactly what extraction produced, entries are keyed by
+// everything extraction depends on, and a damaged entry is never trusted.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "analyzer/cache/content_hash.h"
+#include "analyzer/cache/ir_cache.h"
+#include "analyzer/cache/ir_codec.h"
+#include "analyzer/driver/check.h"
+#include "analyzer/driver/subprocess.h"
+#include "analyzer/driver/project_loader.h"
+#include "analyzer/frontend/migration_extractor.h"
+#include "tests/bench/project_generator.h"
+#include "tests/support/temp_dir.h"
+
+namespace fs = std::filesystem;
+using godwit::cache::IrCache;
+using godwit::driver::run_process;
+using godwit::ir::Migration;
+using godwit::ir::Value;
+
+namespace {
+
+std::string slurp(const fs::path& path) {
+  std::string text;
+  std::string error;
+  if (!godwit::driver::read_file(path, text, error)) FAIL(path.string() << ": " << error);
+  return text;
+}
+
+std::shared_ptr<const godwit::source::SourceFile> source_of(const std::string& path, std::string text) {
+  return std::make_shared<const godwit::source::SourceFile>(path, std::move(text));
+}
+
+Migration extract(const std::shared_ptr<const godwit::source::SourceFile>& source, const std::string& app = "shop",
+                  const std::string& name = "0002_change") {
+  godwit::frontend::PythonParser parser;
+  return godwit::frontend::read_migration(parser, source, app, name);
+}
+
+// Every Python file the repository holds as test input or sample: the corpus the codec must
+// carry through unchanged.
+std::vector<fs::path> corpus() {
+  std::vector<fs::path> files;
+  const fs::path root = GODWIT_SOURCE_DIR;
+  for (const char* dir : {"tests/fixtures", "tests/robustness", "tests/golden", "tests/integration", "samples"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(root / dir)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".py") files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Structural equality of two values, ranges included (Value::same_as ignores them).
+bool same(const Value& a, const Value& b) {
+  if (a.kind() != b.kind() || a.range() != b.range() || a.has_unpacking() != b.has_unpacking() ||
+      a.origin() != b.origin() || a.text() != b.text() || !std::ranges::equal(a.keyword_names(), b.keyword_names()) ||
+      a.raw_items().size() != b.raw_items().size() || a.as_bool() != b.as_bool() || a.as_int() != b.as_int() ||
+      a.elements().size() != b.elements().size()) {
+    return false;
+  }
+  if (a.is(Value::Kind::Float) &&
+      std::bit_cast<uint64_t>(*a.as_float()) != std::bit_cast<uint64_t>(*b.as_float())) {
+    return false;
+  }
+  if (a.is(Value::Kind::Lambda) && a.function_index() != b.function_index()) return false;
+  for (size_t i = 0; i < a.raw_items().size(); ++i) {
+    if (!same(a.raw_items()[i], b.raw_items()[i])) return false;
+  }
+  return true;
+}
+
+bool same(const std::vector<godwit::ir::Operation>& a, const std::vector<godwit::ir::Operation>& b);
+
+bool same(const godwit::ir::Operation& a, const godwit::ir::Operation& b) {
+  return a.kind() == b.kind() && same(a.call(), b.call()) && same(a.database_operations(), b.database_operations()) &&
+         same(a.state_operations(), b.state_operations());
+}
+
+bool same(const std::vector<godwit::ir::Operation>& a, const std::vector<godwit::ir::Operation>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!same(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+// Every field of a Migration, written from the IR's definition (not from the codec), so that a
+// field the codec forgets is caught.
+void require_same(const Migration& a, const Migration& b) {
+  CHECK(a.app_label == b.app_label);
+  CHECK(a.name == b.name);
+  CHECK(a.syntax_error.has_value() == b.syntax_error.has_value());
+  if (a.syntax_error && b.syntax_error) {
+    CHECK(a.syntax_error->kind == b.syntax_error->kind);
+    CHECK(a.syntax_error->range == b.syntax_error->range);
+    CHECK(a.syntax_error->detail == b.syntax_error->detail);
+    CHECK(a.syntax_error->related == b.syntax_error->related);
+  }
+  CHECK(a.has_migration_class == b.has_migration_class);
+  CHECK(a.class_range == b.class_range);
+  REQUIRE(a.dependencies.size() == b.dependencies.size());
+  for (size_t i = 0; i < a.dependencies.size(); ++i) {
+    const auto& x = a.dependencies[i];
+    const auto& y = b.dependencies[i];
+    CHECK((x.kind == y.kind && x.app == y.app && x.name == y.name && x.setting == y.setting && x.range == y.range));
+  }
+  CHECK(a.dependencies_known == b.dependencies_known);
+  CHECK(a.dependencies_range == b.dependencies_range);
+  const auto same_refs = [](const std::vector<godwit::ir::MigrationRef>& x, const std::vector<godwit::ir::MigrationRef>& y) {
+    if (x.size() != y.size()) return false;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (x[i].app != y[i].app || x[i].name != y[i].name || x[i].range != y[i].range || x[i].known != y[i].known) {
+        return false;
+      }
+    }
+    return true;
+  };
+  CHECK(same_refs(a.replaces, b.replaces));
+  CHECK(same_refs(a.run_before, b.run_before));
+  CHECK(a.initial == b.initial);
+  CHECK(a.atomic == b.atomic);
+  CHECK(a.atomic_range == b.atomic_range);
+  CHECK(same(a.operations, b.operations));
+  CHECK(a.operations_found == b.operations_found);
+  CHECK(a.operations_range == b.operations_range);
+  REQUIRE(a.unresolved_operations.size() == b.unresolved_operations.size());
+  for (size_t i = 0; i < a.unresolved_operations.size(); ++i) {
+    const auto& x = a.unresolved_operations[i];
+    const auto& y = b.unresolved_operations[i];
+    CHECK((x.range == y.range && x.reason == y.reason && x.count == y.count));
+  }
+  REQUIRE(a.imports.size() == b.imports.size());
+  for (size_t i = 0; i < a.imports.size(); ++i) {
+    const auto& x = a.imports[i];
+    const auto& y = b.imports[i];
+    CHECK((x.module == y.module && x.name == y.name && x.binding == y.binding && x.target == y.target &&
+           x.range == y.range && x.function == y.function));
+  }
+  REQUIRE(a.functions.size() == b.functions.size());
+  for (size_t i = 0; i < a.functions.size(); ++i) {
+    const auto& x = a.functions[i];
+    const auto& y = b.functions[i];
+    CHECK((x.name == y.name && x.scope == y.scope && x.range == y.range && x.signature == y.signature &&
+           x.decorated == y.decorated && x.calls_get_model == y.calls_get_model && x.local_calls == y.local_calls));
+    REQUIRE(x.parameters.size() == y.parameters.size());
+    for (size_t k = 0; k < x.parameters.size(); ++k) {
+      CHECK((x.parameters[k].name == y.parameters[k].name && x.parameters[k].kind == y.parameters[k].kind &&
+             x.parameters[k].has_default == y.parameters[k].has_default));
+    }
+    REQUIRE(x.imported_uses.size() == y.imported_uses.size());
+    for (size_t k = 0; k < x.imported_uses.size(); ++k) {
+      CHECK((x.imported_uses[k].import_index == y.imported_uses[k].import_index &&
+             x.imported_uses[k].range == y.imported_uses[k].range && x.imported_uses[k].path == y.imported_uses[k].path));
+    }
+    REQUIRE(x.writes.size() == y.writes.size());
+    for (size_t k = 0; k < x.writes.size(); ++k) {
+      CHECK((x.writes[k].method == y.writes[k].method && x.writes[k].range == y.writes[k].range));
+    }
+  }
+  REQUIRE(a.classes.size() == b.classes.size());
+  for (size_t i = 0; i < a.classes.size(); ++i) {
+    const auto& x = a.classes[i];
+    const auto& y = b.classes[i];
+    CHECK((x.name == y.name && x.range == y.range && x.bases == y.bases && x.reversible == y.reversible &&
+           x.reversible_range == y.reversible_range));
+  }
+  CHECK(a.safe.has_value() == b.safe.has_value());
+  if (a.safe && b.safe) CHECK((a.safe->kind == b.safe->kind && a.safe->range == b.safe->range));
+  REQUIRE(a.comments.size() == b.comments.size());
+  for (size_t i = 0; i < a.comments.size(); ++i) {
+    CHECK((a.comments[i].range == b.comments[i].range && a.comments[i].text == b.comments[i].text));
+  }
+}
+
+const char* const kMigration = R"py(from django.db import migrations, models
+
+
+def forwards(apps, schema_editor):
+    Order = apps.get_model("shop", "Order")
+    Order.objects.update(note="")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.AddField("order", "note", models.TextField(null=True, default=lambda: "x")),
+        migrations.RunPython(forwards),  # godwit: ignore[RV001] reviewed
+        migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField("order", "legacy")]),
+    ]
+)py";
+
+// Overwrites `path` with `bytes`.
+void overwrite(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+}  // namespace
+
+TEST_CASE("the IR codec gives back exactly what extraction produced, for every test input and sample", "[cache]") {
+  const auto files = corpus();
+  REQUIRE(files.size() > 100);
+  for (const fs::path& path : files) {
+    INFO(path.string());
+    const auto source = source_of(path.string(), slurp(path));
+    const Migration original = extract(source);
+    const std::string encoded = godwit::cache::encode_migration(original);
+    const auto decoded = godwit::cache::decode_migration(encoded, source, "shop", "0002_change");
+    REQUIRE(decoded);
+    require_same(original, *decoded);
+    CHECK(godwit::cache::encode_migration(*decoded) == encoded);
+  }
+}
+
+TEST_CASE("the IR codec refuses every truncation and never crashes on altered bytes", "[cache]") {
+  const auto source = source_of("shop/migrations/0002_change.py", kMigration);
+  const Migration original = extract(source);
+  const std::string encoded = godwit::cache::encode_migration(original);
+  REQUIRE(encoded.size() > 100);
+  for (size_t cut = 0; cut < encoded.size(); ++cut) {
+    INFO("truncated to " << cut << " bytes");
+    CHECK_FALSE(godwit::cache::decode_migration(encoded.substr(0, cut), source, "shop", "0002_change"));
+  }
+  CHECK_FALSE(godwit::cache::decode_migration(encoded + '\0', source, "shop", "0002_change"));
+  // Each single-byte change is refused or decodes to a consistent IR.
+  size_t refused = 0;
+  for (size_t at = 0; at < encoded.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x80, 0xFF}) {
+      std::string altered = encoded;
+      altered[at] = static_cast<char>(static_cast<unsigned char>(altered[at]) ^ flip);
+      const auto decoded = godwit::cache::decode_migration(altered, source, "shop", "0002_change");
+      if (!decoded) {
+        ++refused;
+        continue;
+      }
+      // What decodes re-encodes to itself: the decoder produced a consistent IR.
+      CHECK(godwit::cache::encode_migration(*decoded) == altered);
+    }
+  }
+  // Flips inside strings decode to other strings: the payload carries no checksum of its own
+  // (the entry's digest catches those, see below); flips in the structure are refused.
+  CHECK(refused > encoded.size() / 2);
+  // Ranges beyond the text are refused: the same payload against a shorter file.
+  CHECK_FALSE(godwit::cache::decode_migration(encoded, source_of("x.py", "x = 1\n"), "shop", "0002_change"));
+}
+
+TEST_CASE("content digests tell apart what differs and agree on what is equal", "[cache]") {
+  using godwit::cache::digest;
+  CHECK(digest("") == digest(""));
+  CHECK_FALSE(digest("") == digest(std::string(1, '\0')));
+  CHECK_FALSE(digest("ab") == digest(std::string("ab\0", 3)));
+  CHECK_FALSE(digest("abc") == digest("abc", 1));
+  std::string text(1000, 'x');
+  const auto base = digest(text);
+  for (size_t at = 0; at < text.size(); at += 37) {
+    std::string changed = text;
+    changed[at] = 'y';
+    CHECK_FALSE(digest(changed) == base);
+  }
+  CHECK(godwit::cache::to_hex({0x0123456789abcdefULL, 0xfedcba9876543210ULL}) == "fedcba98765432100123456789abcdef");
+}
+
+namespace {
+
+// A project folder with shop/migrations/<name>.py for each text, and a cache beside it.
+struct CacheFixture {
+  godwit::test::TempDir dir;
+  fs::path migrations = dir.path() / "project" / "shop" / "migrations";
+  std::unique_ptr<IrCache> cache;
+
+  CacheFixture() {
+    std::string error;
+    cache = IrCache::open(dir.path() / "cache", error);
+    REQUIRE(cache);
+    fs::create_directories(migrations);
+  }
+  std::shared_ptr<const godwit::source::SourceFile> module(const std::string& name, const std::string& text) const {
+    overwrite(migrations / (name + ".py"), text);
+    return source_of("shop/migrations/" + name + ".py", text);
+  }
+  [[nodiscard]] fs::path pack() const { return cache->pack_path(migrations); }
+};
+
+std::string variant(int i) { return std::string(kMigration) + "# variant " + std::to_string(i) + "\n"; }
+
+}  // namespace
+
+TEST_CASE("a cache entry is found for the same bytes, app and name only", "[cache]") {
+  CacheFixture f;
+  CHECK(fs::exists(f.dir.path() / "cache" / ".gitignore"));
+  CHECK(slurp(f.dir.path() / "cache" / ".gitignore").find("\n*\n") != std::string::npos);
+  CHECK(slurp(f.dir.path() / "cache" / "CACHEDIR.TAG").starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+
+  const auto source = f.module("0002_change", kMigration);
+  const Migration original = extract(source);
+  {
+    auto folder = f.cache->folder(f.migrations);
+    CHECK_FALSE(folder->load(source, "shop", "0002_change"));
+    folder->store(original);
+    folder->commit();
+  }
+  REQUIRE(fs::is_regular_file(f.pack()));
+  auto folder = f.cache->folder(f.migrations);
+  const auto hit = folder->load(source, "shop", "0002_change");
+  REQUIRE(hit);
+  require_same(original, *hit);
+  CHECK(hit->source == source);
+
+  CHECK_FALSE(folder->load(source, "billing", "0002_change"));
+  CHECK_FALSE(folder->load(source, "shop", "0003_change"));
+  std::string edited = kMigration;
+  edited.replace(edited.find("legacy"), 6, "legaxy");
+  CHECK_FALSE(folder->load(source_of("shop/migrations/0002_change.py", edited), "shop", "0002_change"));
+  // The display path is not part of the key: the same file seen from elsewhere is a hit.
+  CHECK(folder->load(source_of("../elsewhere/shop/migrations/0002_change.py", kMigration), "shop", "0002_change"));
+  // Another folder has a pack of its own.
+  CHECK(f.cache->pack_path(f.dir.path() / "other" / "migrations") != f.pack());
+  CHECK_FALSE(f.cache->folder(f.dir.path() / "other" / "migrations")->load(source, "shop", "0002_change"));
+
+  // A run that found everything it needed writes nothing.
+  const auto written = fs::last_write_time(f.pack());
+  folder->commit();
+  CHECK(fs::last_write_time(f.pack()) == written);
+
+  const auto stats = f.cache->stats();
+  CHECK(stats.hits == 2);
+  CHECK(stats.misses == 5);
+  CHECK(stats.packs_written == 1);
+  CHECK(stats.rejected == 0);
+}
+
+TEST_CASE("a damaged, truncated, foreign or stale pack is ignored and rewritten, never trusted", "[cache]") {
+  CacheFixture f;
+  const auto source = f.module("0002_change", kMigration);
+  const Migration original = extract(source);
+  {
+    auto folder = f.cache->folder(f.migrations);
+    folder->store(original);
+    folder->commit();
+  }
+  const std::string good = slurp(f.pack());
+  const std::string& version = godwit::cache::current_extractor().godwit_version;
+  REQUIRE(good.find(version) != std::string::npos);
+
+  std::vector<std::pair<std::string, std::string>> damaged{
+      {"empty", ""},
+      {"magic only", good.substr(0, 8)},
+      {"cut in the key", good.substr(0, 40)},
+      {"cut in the entry", good.substr(0, good.size() - 50)},
+      {"cut in the entry's digest", good.substr(0, good.size() - 7)},
+      {"foreign file", "not a cache file at all\n"},
+  };
+  std::string wrong_format = good;
+  wrong_format[8] = static_cast<char>(wrong_format[8] + 1);
+  damaged.emplace_back("another format version", wrong_format);
+  std::string wrong_version = good;
+  wrong_version[wrong_version.find(version) + version.size() - 1] ^= 0x01;
+  damaged.emplace_back("written by another godwit version", wrong_version);
+  std::string flipped_payload = good;
+  flipped_payload[good.size() - 30] = static_cast<char>(flipped_payload[good.size() - 30] ^ 0x20);
+  damaged.emplace_back("flipped payload byte", flipped_payload);
+  std::string flipped_name = good;
+  const size_t name_at = good.find("0002_change");
+  REQUIRE(name_at != std::string::npos);
+  flipped_name[name_at] = '1';
+  damaged.emplace_back("flipped module name", flipped_name);
+  {
+    // The pack of another folder, copied where this one's should be.
+    const fs::path other = f.dir.path() / "project" / "billing" / "migrations";
+    auto folder = f.cache->folder(other);
+    folder->store(original);
+    folder->commit();
+    damaged.emplace_back("another folder's pack", slurp(f.cache->pack_path(other)));
+  }
+
+  for (const auto& [what, bytes] : damaged) {
+    INFO(what);
+    overwrite(f.pack(), bytes);
+    const size_t rejected = f.cache->stats().rejected;
+    auto folder = f.cache->folder(f.migrations);
+    CHECK(f.cache->stats().rejected == rejected + 1);
+    CHECK_FALSE(folder->load(source, "shop", "0002_change"));
+    // The run extracts again and writes the pack back whole.
+    folder->store(extract(source));
+    folder->commit();
+    CHECK(slurp(f.pack()) == good);
+    const auto reloaded = f.cache->folder(f.migrations)->load(source, "shop", "0002_change");
+    REQUIRE(reloaded);
+    require_same(original, *reloaded);
+  }
+
+  SECTION("bytes after the last entry: the entries before them are checksummed, so they are used") {
+    overwrite(f.pack(), good + "x");
+    const size_t rejected = f.cache->stats().rejected;
+    auto folder = f.cache->folder(f.migrations);
+    CHECK(f.cache->stats().rejected == rejected + 1);
+    const auto hit = folder->load(source, "shop", "0002_change");
+    REQUIRE(hit);
+    require_same(original, *hit);
+    folder->commit();
+    CHECK(slurp(f.pack()) == good);
+  }
+  SECTION("a folder where the pack should be") {
+    fs::remove(f.pack());
+    fs::create_directory(f.pack());
+    auto folder = f.cache->folder(f.migrations);
+    CHECK_FALSE(folder->load(source, "shop", "0002_change"));
+    folder->store(original);
+    const size_t failures = f.cache->stats().write_failures;
+    folder->commit();  // cannot replace a folder: a failure, not an error
+    CHECK(f.cache->stats().write_failures == failures + 1);
+    CHECK_FALSE(f.cache->folder(f.migrations)->load(source, "shop", "0002_change"));
+  }
+  SECTION("no temporary file is left behind") {
+    for (const auto& e : fs::recursive_directory_iterator(f.dir.path())) {
+      CHECK_FALSE(e.path().filename().string().starts_with(".tmp-"));
+    }
+  }
+}
+
+TEST_CASE("a damaged entry costs itself and what follows it, never the entries before it", "[cache]") {
+  CacheFixture f;
+  std::vector<std::shared_ptr<const godwit::source::SourceFile>> sources;
+  {
+    auto folder = f.cache->folder(f.migrations);
+    for (int i = 1; i <= 3; ++i) {
+      sources.push_back(f.module("000" + std::to_string(i) + "_change", variant(i)));
+      folder->store(extract(sources.back(), "shop", "000" + std::to_string(i) + "_change"));
+    }
+    folder->commit();
+  }
+  const std::string good = slurp(f.pack());
+  // Entries are written in name order: damage the second.
+  std::string bytes = good;
+  const size_t second = good.find("0002_change");
+  const size_t third = good.find("0003_change");
+  REQUIRE(second < third);
+  bytes[(second + third) / 2] = static_cast<char>(bytes[(second + third) / 2] ^ 0x01);
+  overwrite(f.pack(), bytes);
+  auto folder = f.cache->folder(f.migrations);
+  CHECK(f.cache->stats().rejected == 1);
+  CHECK(folder->load(sources[0], "shop", "0001_change"));
+  CHECK_FALSE(folder->load(sources[1], "shop", "0002_change"));
+  CHECK_FALSE(folder->load(sources[2], "shop", "0003_change"));
+  folder->store(extract(sources[1], "shop", "0002_change"));
+  folder->store(extract(sources[2], "shop", "0003_change"));
+  folder->commit();
+  CHECK(slurp(f.pack()) == good);
+}
+
+TEST_CASE("a pack keeps the entries of modules that exist and drops those of edited or deleted ones", "[cache]") {
+  CacheFixture f;
+  std::vector<std::shared_ptr<const godwit::source::SourceFile>> sources;
+  {
+    auto folder = f.cache->folder(f.migrations);
+    for (int i = 1; i <= 3; ++i) {
+      sources.push_back(f.module("000" + std::to_string(i) + "_change", variant(i)));
+      folder->store(extract(sources.back(), "shop", "000" + std::to_string(i) + "_change"));
+    }
+    folder->commit();
+  }
+  const auto size_with_three = fs::file_size(f.pack());
+  fs::remove(f.migrations / "0003_change.py");
+  const auto edited = f.module("0001_change", variant(10));
+  {
+    // A run that reads 0001 only (edited since): 0002 is kept, 0003 (deleted) goes.
+    auto folder = f.cache->folder(f.migrations);
+    CHECK_FALSE(folder->load(edited, "shop", "0001_change"));
+    folder->store(extract(edited, "shop", "0001_change"));
+    folder->commit();
+  }
+  CHECK(fs::file_size(f.pack()) < size_with_three);
+  auto folder = f.cache->folder(f.migrations);
+  CHECK(folder->load(edited, "shop", "0001_change"));
+  CHECK_FALSE(folder->load(sources[0], "shop", "0001_change"));  // the old bytes of 0001
+  CHECK(folder->load(sources[1], "shop", "0002_change"));
+  CHECK_FALSE(folder->load(sources[2], "shop", "0003_change"));
+}
+
+TEST_CASE("threads loading and storing, and runs committing the same pack, only ever see whole packs", "[cache]") {
+  CacheFixture f;
+  std::vector<std::shared_ptr<const godwit::source::SourceFile>> sources;
+  std::vector<Migration> originals;
+  for (int i = 0; i < 8; ++i) {
+    const std::string name = "000" + std::to_string(i) + "_change";
+    sources.push_back(f.module(name, variant(i)));
+    originals.push_back(extract(sources.back(), "shop", name));
+  }
+  std::atomic<int> bad{0};
+  // Each thread is a run of its own: it opens the folder, loads or stores every module, commits.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 25; ++round) {
+        auto folder = f.cache->folder(f.migrations);
+        std::vector<std::thread> workers;
+        for (int w = 0; w < 2; ++w) {
+          workers.emplace_back([&, w] {
+            for (size_t i = static_cast<size_t>(w); i < originals.size(); i += 2) {
+              const size_t k = (i + static_cast<size_t>(t + round)) % originals.size();
+              if (const auto hit = folder->load(sources[k], "shop", originals[k].name)) {
+                if (godwit::cache::encode_migration(*hit) != godwit::cache::encode_migration(originals[k])) ++bad;
+              } else {
+                folder->store(originals[k]);
+              }
+            }
+          });
+        }
+        for (auto& w : workers) w.join();
+        folder->commit();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(bad == 0);
+  CHECK(f.cache->stats().rejected == 0);
+  CHECK(f.cache->stats().write_failures == 0);
+  auto folder = f.cache->folder(f.migrations);
+  for (size_t i = 0; i < originals.size(); ++i) CHECK(folder->load(sources[i], "shop", originals[i].name));
+}
+
+TEST_CASE("check gives the same report with a cold cache, a warm cache and no cache", "[cache]") {
+  const godwit::test::TempDir dir;
+  const fs::path project = fs::path(GODWIT_SOURCE_DIR) / "samples";
+  godwit::config::Config config;
+  config.root = project;
+  const auto run = [&](bool no_cache) {
+    godwit::driver::CheckOptions options;
+    options.paths = {project};
+    options.format = godwit::report::Format::Json;
+    options.threads = 2;
+    options.no_cache = no_cache;
+    options.cache_dir = dir.path() / "cache";
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = godwit::driver::run_check(options, config, out, err);
+    CHECK(err.str().empty());
+    return std::to_string(code) + "\n" + out.str();
+  };
+  const std::string uncached = run(true);
+  CHECK_FALSE(fs::exists(dir.path() / "cache"));
+  const std::string cold = run(false);
+  size_t packs = 0;
+  for (const auto& e : fs::directory_iterator(dir.path() / "cache" / "ir2")) packs += e.path().extension() == ".pack";
+  CHECK(packs >= 3);  // one per migrations folder
+  const std::string warm = run(false);
+  CHECK(cold == uncached);
+  CHECK(warm == uncached);
+}
+
+TEST_CASE("godwit processes running at once on one cache give the report of no cache", "[cache]") {
+  const godwit::test::TempDir dir;
+  const fs::path project = dir.path() / "project";
+  godwit::bench::generate_project(project, {.files = 400, .apps = 6, .seed = 5});
+  const std::string cache_dir = (dir.path() / "cache").string();
+  const auto check = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> argv{GODWIT_BINARY, "check", "--format", "json", "--threads", "2"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_process(argv, project.string());
+  };
+  const auto uncached = check({"--no-cache"});
+  REQUIRE(uncached.exit_code == 1);
+  for (const char* when : {"cold", "warm"}) {
+    INFO(when << " cache");
+    std::vector<godwit::driver::ProcessResult> results(3);
+    std::vector<std::thread> runs;
+    for (auto& result : results) runs.emplace_back([&] { result = check({"--cache-dir", cache_dir}); });
+    for (auto& run : runs) run.join();
+    for (const auto& result : results) {
+      CHECK(result.err.empty());
+      CHECK(result.exit_code == uncached.exit_code);
+      CHECK(result.out == uncached.out);
+    }
+  }
+  CHECK(check({"--cache-dir", cache_dir}).out == uncached.out);
+}
+
+TEST_CASE("an unusable cache folder costs at most a warning, never the result", "[cache]") {
+  const godwit::test::TempDir dir;
+  dir.write("shop/migrations/0001_initial.py",
+            "from django.db import migrations\n\n\ndef f(apps, schema_editor):\n    pass\n\n\n"
+            "class Migration(migrations.Migration):\n    operations = [migrations.RunPython(f)]\n");
+  dir.write("not-a-folder", "a file where the cache folder should be\n");
+  godwit::config::Config config;
+  config.root = dir.path();
+  const auto check = [&](const fs::path& cache_dir, bool chosen) {
+    godwit::driver::CheckOptions options;
+    options.paths = {dir.path()};
+    options.format = godwit::report::Format::Concise;
+    if (chosen) options.cache_dir = cache_dir;
+    std::ostringstream out;
+    std::ostringstream err;
+    CHECK(godwit::driver::run_check(options, config, out, err) == godwit::driver::kExitFindings);
+    CHECK(out.str().find("RV001") != std::string::npos);
+    return err.str();
+  };
+
+  SECTION("a file where the folder should be") {
+    CHECK(check(dir.path() / "not-a-folder", true).find("warning: not caching") != std::string::npos);
+    CHECK(check(dir.path() / "not-a-folder" / "cache", true).find("warning: not caching") != std::string::npos);
+  }
+  SECTION("a folder godwit may not write in") {
+    const fs::path cache_dir = dir.path() / "read-only";
+    CHECK(check(cache_dir, true).empty());  // filled once
+    for (const auto& e : fs::recursive_directory_iterator(cache_dir)) {
+      if (e.is_directory()) fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::remove);
+    }
+    fs::permissions(cache_dir, fs::perms::owner_write, fs::perm_options::remove);
+    // Editing the module makes the run want to write the pack back; it cannot (unless the tests
+    // run as root, which writes anyway): the result is the same.
+    dir.write("shop/migrations/0001_initial.py",
+              "from django.db import migrations\n\n\ndef f(apps, schema_editor):\n    return None\n\n\n"
+              "class Migration(migrations.Migration):\n    operations = [migrations.RunPython(f)]\n");
+    check(cache_dir, true);
+    for (const auto& e : fs::recursive_directory_iterator(cache_dir)) {
+      if (e.is_directory()) fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
+    }
+    fs::permissions(cache_dir, fs::perms::owner_write, fs::perm_options::add);
+  }
+  SECTION("the default folder, in a project godwit may not write in, goes unused without a word") {
+    const fs::path blocked = dir.path() / ".godwit_cache";
+    dir.write(".godwit_cache", "a file where the default cache folder would be\n");
+    // The tests point GODWIT_CACHE_DIR elsewhere; this case is about the default.
+    const char* set = std::getenv("GODWIT_CACHE_DIR");
+    const std::string saved = set != nullptr ? set : "";
+    ::unsetenv("GODWIT_CACHE_DIR");
+    CHECK(check({}, false).empty());
+    if (set != nullptr) ::setenv("GODWIT_CACHE_DIR", saved.c_str(), 1);
+    CHECK(fs::is_regular_file(blocked));
+  }
+}
