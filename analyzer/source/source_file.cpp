@@ -30,7 +30,9 @@ uint32_t LineIndex::line_of(uint32_t offset) const {
 }
 
 SourceFile::SourceFile(std::string path, std::string text)
-    : path_(std::move(path)), text_(std::move(text)), lines_(text_) {}
+    : path_(std::move(path)), text_(std::move(text)), lines_(text_) {
+  add_checkpoints();
+}
 
 std::string_view SourceFile::slice(TextRange range) const {
   const auto size = static_cast<uint32_t>(text_.size());
@@ -79,6 +81,47 @@ size_t valid_utf8_prefix(std::string_view text) {
   return i;
 }
 
+namespace {
+
+// Bytes between two checkpoints of a long line.
+constexpr uint32_t kCheckpointSpacing = 4096;
+
+// Advances over one character (or one malformed byte) of `text` at `i`, counting it.
+size_t step(std::string_view text, size_t i, uint32_t& code_points, uint32_t& utf16) {
+  const size_t len = utf8_sequence_length(text, i);
+  ++code_points;
+  utf16 += len == 4 ? 2 : 1;
+  return len == 0 ? 1 : len;
+}
+
+}  // namespace
+
+void SourceFile::add_checkpoints() {
+  for (uint32_t line0 = 0; line0 < lines_.line_count(); ++line0) {
+    const std::string_view line = line_text(line0);
+    if (line.size() <= kCheckpointSpacing) continue;
+    const uint32_t start = lines_.line_start(line0);
+    uint32_t code_points = 0;
+    uint32_t utf16 = 0;
+    size_t next = kCheckpointSpacing;
+    for (size_t i = 0; i < line.size();) {
+      if (i >= next) {
+        checkpoints_.push_back(Checkpoint{start + static_cast<uint32_t>(i), code_points, utf16});
+        next = i + kCheckpointSpacing;
+      }
+      i += step(line, i, code_points, utf16);
+    }
+  }
+}
+
+const SourceFile::Checkpoint* SourceFile::checkpoint_before(uint32_t line0, uint32_t offset) const {
+  const auto after = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), offset,
+                                      [](uint32_t o, const Checkpoint& c) { return o < c.offset; });
+  if (after == checkpoints_.begin()) return nullptr;
+  const Checkpoint& c = *(after - 1);
+  return c.offset > lines_.line_start(line0) ? &c : nullptr;
+}
+
 uint32_t count_columns(std::string_view text, ColumnUnit unit) {
   if (unit == ColumnUnit::Byte) return static_cast<uint32_t>(text.size());
   uint32_t columns = 0;
@@ -99,9 +142,16 @@ uint32_t count_columns(std::string_view text, ColumnUnit unit) {
 Position SourceFile::position(uint32_t offset, ColumnUnit unit) const {
   offset = std::min(offset, static_cast<uint32_t>(text_.size()));
   const uint32_t line0 = lines_.line_of(offset);
-  const uint32_t start = lines_.line_start(line0);
+  uint32_t start = lines_.line_start(line0);
+  uint32_t counted = 0;
+  if (unit != ColumnUnit::Byte) {
+    if (const Checkpoint* c = checkpoint_before(line0, offset)) {
+      start = c->offset;
+      counted = unit == ColumnUnit::Utf16 ? c->utf16 : c->code_points;
+    }
+  }
   const auto prefix = std::string_view(text_).substr(start, offset - start);
-  return Position{line0 + 1, count_columns(prefix, unit) + 1};
+  return Position{line0 + 1, counted + count_columns(prefix, unit) + 1};
 }
 
 Span SourceFile::span(TextRange range, ColumnUnit unit) const {
@@ -135,6 +185,19 @@ uint32_t SourceFile::offset(Position position, ColumnUnit unit) const {
   uint32_t wanted = position.column > 0 ? position.column - 1 : 0;
   if (unit == ColumnUnit::Byte) return start + std::min<uint32_t>(wanted, static_cast<uint32_t>(line.size()));
   size_t i = 0;
+  // Start from the line's last checkpoint that does not pass the column.
+  const auto first = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), start,
+                                      [](uint32_t o, const Checkpoint& c) { return o < c.offset; });
+  const auto last = std::upper_bound(first, checkpoints_.end(), start + static_cast<uint32_t>(line.size()),
+                                     [](uint32_t o, const Checkpoint& c) { return o < c.offset; });
+  const auto count = [unit](const Checkpoint& c) { return unit == ColumnUnit::Utf16 ? c.utf16 : c.code_points; };
+  const auto reached =
+      std::upper_bound(first, last, wanted, [&](uint32_t w, const Checkpoint& c) { return w < count(c); });
+  if (reached != first) {
+    const Checkpoint& c = *(reached - 1);
+    i = c.offset - start;
+    wanted -= count(c);
+  }
   while (i < line.size() && wanted > 0) {
     size_t len = utf8_sequence_length(line, i);
     uint32_t units = 1;

@@ -74,9 +74,22 @@ class SourceFile {
   [[nodiscard]] TextRange line_range(uint32_t line0) const;
 
  private:
+  // Column counts from a line's start at points along its long lines (one every few KiB, at a
+  // character boundary), so that position() and offset() on a 10 MB line count a few KiB, not
+  // the whole line, each time: a file with thousands of findings on one line stays linear.
+  struct Checkpoint {
+    uint32_t offset;
+    uint32_t code_points;
+    uint32_t utf16;
+  };
+  void add_checkpoints();
+  // The last checkpoint of line `line0` at or before `offset`, or nullptr.
+  [[nodiscard]] const Checkpoint* checkpoint_before(uint32_t line0, uint32_t offset) const;
+
   std::string path_;
   std::string text_;
   LineIndex lines_;
+  std::vector<Checkpoint> checkpoints_;  // sorted by offset
 };
 
 // Counts columns in `text` (one line's prefix) in the given unit. Invalid UTF-8 bytes count as

@@ -1,7 +1,9 @@
 // SourceFile: line index, positions in code points / UTF-16 units / bytes and back, UTF-8 checks.
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "analyzer/source/source_file.h"
 
@@ -209,4 +211,36 @@ TEST_CASE("valid_utf8_prefix stops at the first ill-formed sequence", "[unit]") 
   CHECK(valid_utf8_prefix("x\x80y"sv) == 1);
   // Latin-1 text.
   CHECK(valid_utf8_prefix("caf\xE9"sv) == 3);
+}
+
+TEST_CASE("positions on lines of a hundred kilobytes agree with counting from the line's start", "[unit]") {
+  // Long lines keep column counts every few KiB; every offset must map as if counted from the
+  // line's start: ASCII, 2-, 3- and 4-byte characters, malformed bytes, in several long lines.
+  std::mt19937 random(5);
+  const std::vector<std::string> pieces{"x", "é", "€", "\xF0\x9F\x98\x80", "\xFF", "\xE2\x82", " "};
+  std::string text = "short line\n";
+  std::vector<uint32_t> starts;  // where each piece starts: a character (or malformed byte) start
+  for (int line = 0; line < 3; ++line) {
+    for (int i = 0; i < 30'000; ++i) {
+      starts.push_back(static_cast<uint32_t>(text.size()));
+      text += pieces[random() % pieces.size()];
+    }
+    text += line == 1 ? "\r\n" : "\n";
+  }
+  text += "tail";
+  const SourceFile file("big.py", text);
+  for (int probe = 0; probe < 600; ++probe) {
+    const bool at_start = probe % 2 == 0;
+    const auto offset =
+        at_start ? starts[random() % starts.size()] : static_cast<uint32_t>(random() % (text.size() + 1));
+    const uint32_t line0 = file.lines().line_of(offset);
+    const uint32_t start = file.lines().line_start(line0);
+    const std::string_view prefix = std::string_view(text).substr(start, offset - start);
+    for (const ColumnUnit unit : {ColumnUnit::CodePoint, ColumnUnit::Utf16, ColumnUnit::Byte}) {
+      INFO("offset " << offset << ", unit " << static_cast<int>(unit));
+      const Position p = file.position(offset, unit);
+      REQUIRE(p == Position{line0 + 1, count_columns(prefix, unit) + 1});
+      if (at_start) CHECK(file.offset(p, unit) == offset);
+    }
+  }
 }
