@@ -2,6 +2,10 @@
 // diagnostics that follow the buffer, hover, code actions, and malformed input.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
+#include "analyzer/cache/ir_cache.h"
+#include "analyzer/driver/subprocess.h"
 #include "analyzer/lsp/uri.h"
 #include "analyzer/source/source_file.h"
 #include "tests/support/lsp_client.h"
@@ -10,6 +14,7 @@
 using godwit::test::LspClient;
 using godwit::test::TempDir;
 using Json = nlohmann::json;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -470,4 +475,71 @@ TEST_CASE("documents that are not migrations get nothing", "[lsp-server]") {
   CHECK(actions["result"] == Json::array());
   CHECK(s.finish() == 0);
   for (const Json& m : s.client.log()) CHECK(m.value("method", "") != "textDocument/publishDiagnostics");
+}
+
+TEST_CASE("open buffers are never read from or written to the IR cache; the files on disk are", "[lsp-server]") {
+  TempDir dir;
+  dir.write("shop/migrations/0001_initial.py", kInitial);
+  dir.write("shop/migrations/0002_order_note.py", kAddNote);
+  dir.write("shop/migrations/0003_remove_order_note.py", kRemoveNote);
+  const fs::path cache_dir = dir.path() / "cache";
+  const fs::path migrations = dir.path() / "shop" / "migrations";
+  const auto check = [&](const std::vector<std::string>& cache) {
+    std::vector<std::string> argv{GODWIT_BINARY, "check", "--format", "json"};
+    argv.insert(argv.end(), cache.begin(), cache.end());
+    argv.emplace_back(".");
+    return godwit::driver::run_process(argv, dir.path().string()).out;
+  };
+  const std::string uncached = check({"--no-cache"});
+  const std::string add = uri(dir, "shop/migrations/0002_order_note.py");
+  const std::string remove = uri(dir, "shop/migrations/0003_remove_order_note.py");
+  // 0002, unsaved, adds `memo` instead of `note`: 0003 then removes a field the state does not have.
+  const std::string edited = std::string(kAddNote).replace(std::string(kAddNote).find("\"note\""), 6, "\"memo\"");
+  const auto session = [&] {
+    Session s(dir, {"--cache-dir", cache_dir.string()});
+    s.open(add, edited);
+    s.open(remove, kRemoveNote);
+    const std::optional<Json> published = s.client.wait_for([&](const Json& m) {
+      return m.value("method", "") == "textDocument/publishDiagnostics" && m["params"]["uri"] == remove;
+    });
+    REQUIRE(published.has_value());
+    CHECK(s.finish() == 0);
+    return has_code((*published)["params"], "BC002");
+  };
+  const auto source = [&](const std::string& name, const std::string& text) {
+    return std::make_shared<const godwit::source::SourceFile>("shop/migrations/" + name + ".py", text);
+  };
+
+  SECTION("a cache filled from the disk is not served for the buffer, and not rewritten") {
+    CHECK(check({"--cache-dir", cache_dir.string()}) == uncached);  // 0002 as on disk is cached
+    std::string error;
+    const auto cache = godwit::cache::IrCache::open(cache_dir, error);
+    REQUIRE(cache);
+    const fs::path pack = cache->pack_path(migrations);
+    REQUIRE(fs::is_regular_file(pack));
+    const auto written = fs::last_write_time(pack);
+    CHECK_FALSE(session());  // the buffer's `memo`, not the cached `note`: no BC002
+    CHECK(fs::last_write_time(pack) == written);
+    CHECK(check({"--cache-dir", cache_dir.string()}) == uncached);
+  }
+  SECTION("an empty cache gets the files on disk, never the buffer") {
+    CHECK_FALSE(session());
+    std::string error;
+    const auto cache = godwit::cache::IrCache::open(cache_dir, error);
+    REQUIRE(cache);
+    auto folder = cache->folder(migrations);
+    CHECK(folder->load(source("0001_initial", kInitial), "shop", "0001_initial"));  // read from the disk
+    // Open, so read from the buffers: not cached, even where the buffer holds what the disk does.
+    CHECK_FALSE(folder->load(source("0003_remove_order_note", kRemoveNote), "shop", "0003_remove_order_note"));
+    CHECK_FALSE(folder->load(source("0002_order_note", edited), "shop", "0002_order_note"));
+    CHECK_FALSE(folder->load(source("0002_order_note", kAddNote), "shop", "0002_order_note"));
+    CHECK(check({"--cache-dir", cache_dir.string()}) == uncached);
+  }
+  SECTION("--no-cache writes nothing") {
+    Session s(dir, {"--no-cache", "--cache-dir", cache_dir.string()});
+    s.open(add, edited);
+    CHECK(s.client.diagnostics(add).has_value());
+    CHECK(s.finish() == 0);
+    CHECK_FALSE(fs::exists(cache_dir));
+  }
 }

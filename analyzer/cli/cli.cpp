@@ -307,6 +307,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                          "URL of the rule documentation that diagnostics link to (`URL#rv001`)");
   server_cmd->add_flag("--stdio", stdio,
                        "Talk over stdin/stdout (the only transport; accepted for clients that pass it)");
+  bool server_no_cache = false;
+  std::string server_cache_dir;
+  server_cmd->add_flag("--no-cache", server_no_cache, "Parse every file, neither reading nor writing the IR cache");
+  server_cmd->add_option("--cache-dir", server_cache_dir,
+                         "Cache the IR of files on disk here (default: $GODWIT_CACHE_DIR, else .godwit_cache in the "
+                         "project root); open buffers are never cached");
 
 
   try {
@@ -325,6 +331,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     server_options.working_directory = std::filesystem::current_path(cwd_error);
     server_options.debounce = std::chrono::milliseconds(debounce_ms);
     server_options.docs_url = docs_url(docs_url_flag);
+    server_options.cache = !server_no_cache;
+    if (!server_cache_dir.empty()) server_options.cache_dir = server_options.working_directory / server_cache_dir;
     out.flush();
     return lsp::run_server(server_options, 0, 1);
   }

@@ -23,10 +23,10 @@ bool use_color(ColorMode mode, std::ostream& out) {
   return &out == &std::cout && isatty(STDOUT_FILENO) != 0;
 }
 
-std::unique_ptr<cache::IrCache> open_cache(const CheckOptions& options, const config::Config& config,
-                                           const std::filesystem::path& cwd, std::ostream& err) {
-  if (options.no_cache) return nullptr;
-  std::filesystem::path dir = options.cache_dir;
+}  // namespace
+
+std::unique_ptr<cache::IrCache> open_ir_cache(std::filesystem::path dir, const config::Config& config,
+                                             const std::filesystem::path& cwd, std::string& warning) {
   const char* from_environment = std::getenv("GODWIT_CACHE_DIR");
   if (dir.empty() && from_environment != nullptr && *from_environment != '\0') dir = from_environment;
   const bool chosen = !dir.empty();
@@ -37,18 +37,19 @@ std::unique_ptr<cache::IrCache> open_cache(const CheckOptions& options, const co
   if (dir.is_relative()) dir = cwd / dir;
   std::string error;
   auto opened = cache::IrCache::open(dir, error);
-  // A project folder godwit may not write in (a read-only checkout) just goes without; a
-  // folder the user chose says why it is not used.
-  if (!opened && chosen) err << "godwit: warning: not caching: " << error << "\n";
+  if (!opened && chosen) warning = "not caching: " + error;
   return opened;
 }
-
-}  // namespace
 
 int run_check(const CheckOptions& options, const config::Config& config, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
-  const std::unique_ptr<cache::IrCache> ir_cache = open_cache(options, config, cwd, err);
+  std::unique_ptr<cache::IrCache> ir_cache;
+  if (!options.no_cache) {
+    std::string warning;
+    ir_cache = open_ir_cache(options.cache_dir, config, cwd, warning);
+    if (!warning.empty()) err << "godwit: warning: " << warning << "\n";
+  }
   AnalysisOptions analysis_options;
   analysis_options.paths = options.paths;
   analysis_options.threads = options.threads;

@@ -2,10 +2,12 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "analyzer/cache/ir_cache.h"
 #include "analyzer/config/config.h"
 #include "analyzer/report/report.h"
 
@@ -33,6 +35,13 @@ struct CheckOptions {
 inline constexpr int kExitClean = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitError = 2;
+
+// The IR cache of a run, chosen as `check` and the language server choose it: `dir` when given
+// (relative to `cwd`), else $GODWIT_CACHE_DIR, else `.godwit_cache` in the project root (none
+// without a root). nullptr when that folder cannot be used; `warning` then says why if the folder
+// was chosen (a project godwit may not write in just goes without).
+std::unique_ptr<cache::IrCache> open_ir_cache(std::filesystem::path dir, const config::Config& config,
+                                             const std::filesystem::path& cwd, std::string& warning);
 
 // `godwit check`: discover, read, analyze, hide what the baseline lists, report. Returns the
 // process exit code.

@@ -332,12 +332,8 @@ std::string Value::render() const {
     }
     case Kind::String:
       return python_repr(text_);
-    case Kind::Bytes: {
-      // Appended rather than `"b" + repr(...)`: g++ 12 warns (-Wrestrict) on that spuriously.
-      std::string out = "b";
-      out += repr(text_, true);
-      return out;
-    }
+    case Kind::Bytes:
+      return "b" + repr(text_, true);
     case Kind::Name:
       return text_;
     case Kind::Call: {

@@ -9,6 +9,7 @@
 
 #include "analyzer/discovery/discovery.h"
 #include "analyzer/driver/analysis.h"
+#include "analyzer/driver/check.h"
 #include "analyzer/driver/source_overlay.h"
 #include "analyzer/frontend/migration_extractor.h"
 #include "analyzer/lsp/incremental_parse.h"
@@ -188,6 +189,14 @@ JobResult run_job(const Job& job, const SchedulerSettings& settings, ParseState&
   for (const DocumentSnapshot* doc : reported) options.paths.push_back(doc->path);
   options.threads = settings.threads;
   options.overlay = &overlay;
+  // Modules on disk come from the IR cache godwit check keeps (and go into it); the open buffers
+  // never do: the overlay holds them.
+  std::unique_ptr<cache::IrCache> ir_cache;
+  if (settings.cache) {
+    std::string warning;  // a cache that cannot be used only costs time: nothing to tell the user
+    ir_cache = driver::open_ir_cache(settings.cache_dir, config, settings.working_directory, warning);
+  }
+  options.cache = ir_cache.get();
   driver::Analysis analysis = driver::analyze(options, config, settings.working_directory);
   result.batch.problems.insert(result.batch.problems.end(), analysis.config_errors.begin(),
                                analysis.config_errors.end());

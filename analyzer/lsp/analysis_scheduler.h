@@ -49,6 +49,8 @@ struct SchedulerSettings {
   std::chrono::milliseconds debounce{200};
   ConfigSource config;
   unsigned threads = 1;  // loader threads per analysis
+  bool cache = true;     // the IR cache for modules on disk (ServerOptions)
+  std::filesystem::path cache_dir;
 };
 
 // Analyzes open migrations on a worker thread, so that reading messages never waits for an

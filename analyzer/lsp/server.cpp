@@ -437,7 +437,8 @@ class Server {
     }
     if (root && root->is_absolute()) working_directory_ = *root;
 
-    SchedulerSettings settings{working_directory_, options_.debounce, options_.config, options_.threads};
+    SchedulerSettings settings{working_directory_, options_.debounce, options_.config,
+                               options_.threads,   options_.cache,    options_.cache_dir};
     scheduler_ = std::make_unique<AnalysisScheduler>(std::move(settings), [inbox = inbox_](AnalysisBatch batch) {
       inbox->push(Event{Event::Kind::Analysis, {}, {}, std::move(batch)});
     });

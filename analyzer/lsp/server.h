@@ -19,6 +19,10 @@ struct ServerOptions {
   std::string docs_url;
   ConfigSource config = workspace_config;
   unsigned threads = 2;  // loader threads per analysis
+  // The IR cache for modules read from the disk, as `godwit check` uses it (`cache_dir`, else
+  // $GODWIT_CACHE_DIR, else `.godwit_cache` in the project root). Open buffers never touch it.
+  bool cache = true;
+  std::filesystem::path cache_dir;
 };
 
 // Serves the Language Server Protocol over `in_fd` and `out_fd` (JSON-RPC with Content-Length

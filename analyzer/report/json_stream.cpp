@@ -1,5 +1,6 @@
 #include "analyzer/report/json_stream.h"
 
+#include <array>
 #include <charconv>
 
 #include "analyzer/source/source_file.h"
@@ -10,6 +11,13 @@ namespace {
 
 constexpr size_t kFlushAt = size_t{1} << 16;
 
+// The bytes a JSON string holds as they are: printable ASCII other than `"` and `\`.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
 }  // namespace
 
 void append_json_escaped(std::string& out, std::string_view text) {
@@ -18,11 +26,7 @@ void append_json_escaped(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // Runs of bytes that need no escaping are copied at once.
     const size_t run_start = i;
-    while (i < text.size()) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-      ++i;
-    }
+    while (i < text.size() && kPlain[static_cast<unsigned char>(text[i])]) ++i;
     if (i > run_start) out.append(text.data() + run_start, i - run_start);
     if (i == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);

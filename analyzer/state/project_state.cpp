@@ -68,18 +68,65 @@ int ModelKeyLess::compare(std::string_view key, const ModelKeyView& view) {
   return key.size() < size ? -1 : key.size() > size ? 1 : 0;
 }
 
+namespace {
+
+// FNV-1a, fed the key's bytes one at a time.
+constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
+constexpr uint64_t kFnvPrime = 1099511628211ULL;
+uint64_t fnv(uint64_t h, unsigned char c) { return (h ^ c) * kFnvPrime; }
+
+}  // namespace
+
+size_t ModelKeyHash::operator()(std::string_view key) const {
+  uint64_t h = kFnvOffset;
+  for (const char c : key) h = fnv(h, static_cast<unsigned char>(c));
+  return static_cast<size_t>(h);
+}
+
+size_t ModelKeyHash::operator()(const ModelKeyView& view) const {
+  uint64_t h = kFnvOffset;
+  for (const char c : view.app) h = fnv(h, static_cast<unsigned char>(c));
+  h = fnv(h, '.');
+  for (const char c : view.name) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 'A' && u <= 'Z') u = static_cast<unsigned char>(u - 'A' + 'a');
+    h = fnv(h, u);
+  }
+  return static_cast<size_t>(h);
+}
+
+ProjectState::ProjectState(const ProjectState& other)
+    : models_(other.models_), swappable_(other.swappable_), removed_(other.removed_) {
+  reindex();
+}
+
+ProjectState& ProjectState::operator=(const ProjectState& other) {
+  if (this != &other) {
+    models_ = other.models_;
+    swappable_ = other.swappable_;
+    removed_ = other.removed_;
+    reindex();
+  }
+  return *this;
+}
+
+void ProjectState::reindex() {
+  index_.clear();
+  for (auto& [k, model] : models_) index_.emplace(k, &model);
+}
+
 std::string ProjectState::key(std::string_view app, std::string_view model_name) {
   return std::string(app) + "." + ir::lower(model_name);
 }
 
 const ModelState* ProjectState::model(std::string_view app, std::string_view model_name) const {
-  const auto it = models_.find(ModelKeyView{app, model_name});
-  return it == models_.end() ? nullptr : &it->second;
+  const auto it = index_.find(ModelKeyView{app, model_name});
+  return it == index_.end() ? nullptr : it->second;
 }
 
 ModelState* ProjectState::model(std::string_view app, std::string_view model_name) {
-  const auto it = models_.find(ModelKeyView{app, model_name});
-  return it == models_.end() ? nullptr : &it->second;
+  const auto it = index_.find(ModelKeyView{app, model_name});
+  return it == index_.end() ? nullptr : it->second;
 }
 
 FieldLookup ProjectState::lookup_field(std::string_view app, std::string_view model_name,
@@ -103,21 +150,28 @@ bool ProjectState::model_removed(std::string_view app, std::string_view model_na
 ModelState& ProjectState::add_model(ModelState model) {
   std::string k = key(model.app, model.name);
   removed_.erase(k);
-  auto& slot = models_[std::move(k)];
-  slot = std::move(model);
-  return slot;
+  const auto it = models_.try_emplace(std::move(k)).first;
+  it->second = std::move(model);
+  index_.insert_or_assign(std::string_view(it->first), &it->second);
+  return it->second;
 }
 
 void ProjectState::remove_model(std::string_view app, std::string_view model_name) {
-  std::string k = key(app, model_name);
-  models_.erase(k);
-  removed_.insert(std::move(k));
+  const auto it = models_.find(ModelKeyView{app, model_name});
+  if (it == models_.end()) {
+    removed_.insert(key(app, model_name));
+    return;
+  }
+  index_.erase(std::string_view(it->first));
+  removed_.insert(it->first);
+  models_.erase(it);
 }
 
 void ProjectState::rename_model(std::string_view app, std::string_view old_name, std::string_view new_name) {
   const auto it = models_.find(ModelKeyView{app, old_name});
   if (it == models_.end()) return;
   ModelState model = std::move(it->second);
+  index_.erase(std::string_view(it->first));
   models_.erase(it);
   model.name = std::string(new_name);
   if (!model.db_table_explicit && model.db_table_known) model.db_table = ModelState::default_table(app, new_name);

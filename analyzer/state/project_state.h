@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/ir/field_spec.h"
@@ -84,6 +85,18 @@ struct ModelKeyLess {
   // <0, 0, >0 as `key` orders before, as, after the key the view stands for.
   static int compare(std::string_view key, const ModelKeyView& view);
 };
+// Hashing and equality alike for keys and views, for the state's index.
+struct ModelKeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const;
+  size_t operator()(const ModelKeyView& view) const;
+};
+struct ModelKeyEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  bool operator()(std::string_view key, const ModelKeyView& view) const { return ModelKeyLess::compare(key, view) == 0; }
+  bool operator()(const ModelKeyView& view, std::string_view key) const { return ModelKeyLess::compare(key, view) == 0; }
+};
 
 // The models of a project at one point of the migration plan.
 class ProjectState {
@@ -92,6 +105,12 @@ class ProjectState {
   // `swappable` maps settings such as AUTH_USER_MODEL to "app.Model": relations to a swappable
   // setting are stored against the model it names.
   explicit ProjectState(std::map<std::string, std::string> swappable) : swappable_(std::move(swappable)) {}
+  ProjectState(const ProjectState& other);
+  ProjectState& operator=(const ProjectState& other);
+  // A moved map keeps its nodes: the index's views stay valid.
+  ProjectState(ProjectState&&) noexcept = default;
+  ProjectState& operator=(ProjectState&&) noexcept = default;
+  ~ProjectState() = default;
 
   // "settings.AUTH_USER_MODEL" -> "auth.User" (unchanged when the setting is unknown).
   [[nodiscard]] std::string resolve_swappable(const std::string& setting) const;
@@ -117,7 +136,11 @@ class ProjectState {
   static std::string key(std::string_view app, std::string_view model_name);
 
  private:
+  void reindex();
+
   std::map<std::string, ModelState, ModelKeyLess> models_;
+  // models_ by key, for lookups (rules look models up for every operation): views of its keys.
+  std::unordered_map<std::string_view, ModelState*, ModelKeyHash, ModelKeyEqual> index_;
   std::map<std::string, std::string> swappable_;
   std::set<std::string, ModelKeyLess> removed_;
 };

@@ -169,7 +169,8 @@ class AddUniqueNonConcurrently final : public rule::OperationRule {
     if (!zd::has_own_table(model)) return;
     const std::string name = context.model_name();
     const std::string table = context.table_name(model_key);
-    const std::string written = zd::one_line(context.text(op.range()));
+    // The operation on one line, for the help: only made when there is something to report.
+    const auto written = [&] { return zd::one_line(context.text(op.range())); };
     switch (op.kind()) {
       case ir::OperationKind::AddConstraint: {
         const ir::Value* c = op.arg(ir::Param::constraint).value;
@@ -188,14 +189,14 @@ class AddUniqueNonConcurrently final : public rule::OperationRule {
                              "\" ON \"" + table +
                              "\" (…) WHERE …')` (the constraint's columns and condition) in a migration with "
                              "`atomic = False`, inside `SeparateDatabaseAndState(state_operations=[" +
-                             written + "])`");
+                             written() + "])`");
           return;
         }
         context.report(op.range(),
                        "adding unique constraint `" + constraint_name + "` on `" + name + "(" +
                            zd::join(constraint.fields) + ")` to existing table `" + table +
                            "`: `ALTER TABLE … ADD CONSTRAINT … UNIQUE` " + std::string(kExclusive),
-                       attach_help(table, constraint_name, columns, written));
+                       attach_help(table, constraint_name, columns, written()));
         return;
       }
       case ir::OperationKind::AlterUniqueTogether: {
@@ -213,7 +214,7 @@ class AddUniqueNonConcurrently final : public rule::OperationRule {
                        "`AlterUniqueTogether` adds " + zd::join(shown) + " to existing table `" + table +
                            "`: `ALTER TABLE … ADD CONSTRAINT … UNIQUE` " + std::string(kExclusive),
                        std::string(added.size() > 1 ? "for each new set, " : "") +
-                           attach_help(table, zd::index_name(model_key, added.front(), "uniq"), columns, written));
+                           attach_help(table, zd::index_name(model_key, added.front(), "uniq"), columns, written()));
         return;
       }
       case ir::OperationKind::AddField: {
@@ -243,7 +244,7 @@ class AddUniqueNonConcurrently final : public rule::OperationRule {
             op.range(),
             "making `" + name + "." + *field + "` unique on existing table `" + table +
                 "`: `ALTER TABLE … ADD CONSTRAINT … UNIQUE` " + std::string(kExclusive),
-            attach_help(table, zd::index_name(model_key, {*field}, "uniq"), {zd::column_of(model, *field)}, written));
+            attach_help(table, zd::index_name(model_key, {*field}, "uniq"), {zd::column_of(model, *field)}, written()));
         return;
       }
       default: return;
