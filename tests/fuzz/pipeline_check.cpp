@@ -87,17 +87,19 @@ bool within(TextRange range, const SourceFile& file) {
   return range.begin <= range.end && range.end <= file.text().size();
 }
 
-// Whether `offset` is not inside a well-formed UTF-8 sequence (past the first malformed byte, the
-// text has no sequences to be inside of: a file that is not UTF-8 is reported at that byte).
-bool at_boundary(std::string_view text, uint32_t offset) {
-  if (offset >= text.size() || offset >= source::valid_utf8_prefix(text)) return true;
+// Whether `offset` is not inside a well-formed UTF-8 sequence of `text`, whose first `valid`
+// bytes are UTF-8 (past the first malformed byte, the text has no sequences to be inside of: a
+// file that is not UTF-8 is reported at that byte).
+bool at_boundary(std::string_view text, size_t valid, uint32_t offset) {
+  if (offset >= text.size() || offset >= valid) return true;
   return (static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80;
 }
 
 // A line/column computed from an offset leads back to that offset, in every column unit: what
 // editors and CI annotations point at is where godwit found the problem.
-void check_position(const SourceFile& file, uint32_t offset, const std::string& what, Problems& problems) {
-  if (!at_boundary(file.text(), offset)) {
+void check_position(const SourceFile& file, size_t valid, uint32_t offset, const std::string& what,
+                    Problems& problems) {
+  if (!at_boundary(file.text(), valid, offset)) {
     problems.add(what + " starts inside a UTF-8 sequence (byte " + std::to_string(offset) + ")");
     return;
   }
@@ -152,6 +154,12 @@ void check_diagnostics(const std::vector<diagnostics::Diagnostic>& found, Proble
   if (!std::is_sorted(found.begin(), found.end(), diagnostics::diagnostic_order)) {
     problems.add("the diagnostics are not in output order");
   }
+  // The length of each file's UTF-8 prefix, computed once (files have many findings).
+  std::unordered_map<const SourceFile*, size_t> valid;
+  for (const diagnostics::Diagnostic& d : found) {
+    if (d.file != nullptr && !valid.contains(d.file.get()))
+      valid[d.file.get()] = source::valid_utf8_prefix(d.file->text());
+  }
   for (const diagnostics::Diagnostic& d : found) {
     const std::string what = "[" + d.code.str() + "]";
     if (d.file == nullptr) {
@@ -163,9 +171,10 @@ void check_diagnostics(const std::vector<diagnostics::Diagnostic>& found, Proble
                    " is outside its file");
       continue;
     }
-    check_position(*d.file, d.range.begin, what, problems);
+    const size_t file_valid = valid.at(d.file.get());
+    check_position(*d.file, file_valid, d.range.begin, what, problems);
     if (!valid_utf8(d.anchor)) problems.add(what + "'s anchor is not valid UTF-8");
-    if (valid_utf8(d.file->text()) && (!valid_utf8(d.message) || !valid_utf8(d.help))) {
+    if (file_valid == d.file->text().size() && (!valid_utf8(d.message) || !valid_utf8(d.help))) {
       problems.add(what + " has text that is not valid UTF-8");
     }
     for (const auto& r : d.related) {
