@@ -33,7 +33,7 @@ static_assert(sizeof(ir::SafeMarker) == 12, "ir::SafeMarker changed: update the 
 static_assert(sizeof(ir::SyntaxProblem) == 56, "ir::SyntaxProblem changed: update the cache codec");
 static_assert(sizeof(ir::UnresolvedOperations) == 48, "ir::UnresolvedOperations changed: update the cache codec");
 static_assert(sizeof(ir::Comment) == 40, "ir::Comment changed: update the cache codec");
-static_assert(sizeof(ir::Value) == 72, "ir::Value changed: update the cache codec");
+static_assert(sizeof(ir::Value) == 40, "ir::Value changed: update the cache codec");
 #endif
 
 // ---- writing ----

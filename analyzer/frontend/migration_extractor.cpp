@@ -1148,8 +1148,13 @@ ir::Migration extract_migration(const SyntaxTree& tree, std::string app_label, s
   migration.name = std::move(name);
   migration.source = tree.shared_source();
   Extractor(tree, migration, options).run();
-  // A project keeps tens of thousands of operations for the whole run: no spare capacity.
+  // A project keeps every migration's IR for the whole run: no spare capacity.
   migration.operations.shrink_to_fit();
+  migration.imports.shrink_to_fit();
+  migration.dependencies.shrink_to_fit();
+  migration.functions.shrink_to_fit();
+  migration.classes.shrink_to_fit();
+  migration.comments.shrink_to_fit();
   return migration;
 }
 

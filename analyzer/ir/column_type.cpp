@@ -86,7 +86,7 @@ TypeChange compare_column_types(const FieldSpec& before, const FieldSpec& after,
       return before.field_class == after.field_class ? TypeChange::Same : TypeChange::Unknown;
     }
     if (before.is_relation() && after.is_relation() && before.relation_to.known() && after.relation_to.known()) {
-      return before.relation_to.value == after.relation_to.value ? TypeChange::Same : TypeChange::Unknown;
+      return before.relation_to.value() == after.relation_to.value() ? TypeChange::Same : TypeChange::Unknown;
     }
     return TypeChange::Unknown;
   }

@@ -233,8 +233,9 @@ FieldSpec describe_field(const Value& call) {
   if (relation) {
     const Value* to = arg("to", to_position);
     if (to != nullptr && to->is(Value::Kind::Name) && to->text().starts_with("django.conf.settings.")) {
-      spec.relation_setting = to->text().substr(std::string_view("django.conf.settings.").size());
-      spec.relation_to = StringOption{OptionState::Known, "settings." + spec.relation_setting};
+      const std::string_view setting = std::string_view(to->text()).substr(std::string_view("django.conf.settings.").size());
+      spec.relation_setting = Text(setting, true);
+      spec.relation_to = StringOption{OptionState::Known, "settings." + std::string(setting)};
     } else if (to != nullptr && to->is(Value::Kind::Name) && to->origin() == NameOrigin::Local) {
       spec.relation_to = StringOption{OptionState::Known, to->text()};
     } else {

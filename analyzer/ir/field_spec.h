@@ -80,9 +80,14 @@ struct IntOption {
 };
 
 struct StringOption {
+  StringOption() = default;
+  StringOption(OptionState known, std::string_view value) : state(known), text(value, true) {}
+
   OptionState state = OptionState::Absent;
-  std::string value;
+  Text text;  // interned: a handful of distinct column names and model references per project
   [[nodiscard]] bool known() const { return state == OptionState::Known; }
+  [[nodiscard]] const std::string& value() const { return text.get(); }
+  void set(std::string_view value) { text = Text(value, true); }
 };
 
 // What a field's `default=` is, as far as it matters to the database.
@@ -127,7 +132,7 @@ struct FieldSpec {
   // Relations: the target as written (`"shop.Order"`, `"Order"`, `"self"`), or the setting name
   // for swappable targets (`settings.AUTH_USER_MODEL` gives setting "AUTH_USER_MODEL").
   StringOption relation_to;
-  std::string relation_setting;
+  Text relation_setting;
   // ArrayField: the element field.
   std::shared_ptr<const FieldSpec> base_field;
   // The call passes `**kwargs`: any option not written out may still be set.

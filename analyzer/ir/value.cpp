@@ -36,25 +36,25 @@ Value Value::floating(double value, TextRange range) {
   return v;
 }
 
-Value Value::string(std::string value, TextRange range) {
+Value Value::string(std::string_view value, TextRange range) {
   Value v;
   v.kind_ = Kind::String;
-  v.text_ = std::move(value);
+  v.text_ = Text(value, false);
   v.range_ = range;
   return v;
 }
 
-Value Value::bytes(std::string value, TextRange range) {
-  Value v = string(std::move(value), range);
+Value Value::bytes(std::string_view value, TextRange range) {
+  Value v = string(value, range);
   v.kind_ = Kind::Bytes;
   return v;
 }
 
-Value Value::name(std::string qualified, NameOrigin origin, TextRange range) {
+Value Value::name(std::string_view qualified, NameOrigin origin, TextRange range) {
   Value v;
   v.kind_ = Kind::Name;
   v.origin_ = origin;
-  v.text_ = std::move(qualified);
+  v.text_ = Text(qualified, true);
   v.range_ = range;
   return v;
 }
@@ -68,27 +68,63 @@ Value::Value(const Value& other)
       scalar_(other.scalar_),
       text_(other.text_) {
   if (size_ > 0) {
-    items_ = std::make_unique<Value[]>(size_);
-    std::copy(other.items_.get(), other.items_.get() + size_, items_.get());
+    items_ = static_cast<Value*>(::operator new(sizeof(Value) * size_));
+    std::uninitialized_copy_n(other.items_, size_, items_);
   }
-  set_keyword_names(other.keyword_names());
+}
+
+Value::Value(Value&& other) noexcept
+    : kind_(other.kind_),
+      origin_(other.origin_),
+      unpacking_(other.unpacking_),
+      size_(std::exchange(other.size_, 0)),
+      range_(other.range_),
+      scalar_(other.scalar_),
+      text_(std::move(other.text_)),
+      items_(std::exchange(other.items_, nullptr)) {}
+
+Value& Value::operator=(Value&& other) noexcept {
+  if (this != &other) {
+    destroy_items();
+    kind_ = other.kind_;
+    origin_ = other.origin_;
+    unpacking_ = other.unpacking_;
+    size_ = std::exchange(other.size_, 0);
+    range_ = other.range_;
+    scalar_ = other.scalar_;
+    text_ = std::move(other.text_);
+    items_ = std::exchange(other.items_, nullptr);
+  }
+  return *this;
+}
+
+void Value::destroy_items() {
+  if (items_ == nullptr) return;
+  std::destroy_n(items_, size_);
+  ::operator delete(items_);
+  items_ = nullptr;
 }
 
 template <typename Names>
 void Value::set_keyword_names(const Names& names) {
-  keys_.reset();
+  scalar_.keys = nullptr;
   if (names.empty()) return;
+  // The count, four bytes of end offset per name, then the names: `max_length` and `null` in
+  // this order are one interned block, shared by every call that spells them so.
   size_t chars = 0;
   for (const std::string_view name : names) chars += name.size();
-  keys_ = std::make_unique_for_overwrite<char[]>(4 * names.size() + chars);
-  char* text = keys_.get() + 4 * names.size();
+  std::string block(4 + 4 * names.size() + chars, '\0');
+  const auto count = static_cast<uint32_t>(names.size());
+  std::memcpy(block.data(), &count, sizeof count);
+  char* text = block.data() + 4 + 4 * names.size();
   uint32_t end = 0;
   size_t i = 0;
   for (const std::string_view name : names) {
     std::memcpy(text + end, name.data(), name.size());
     end += static_cast<uint32_t>(name.size());
-    std::memcpy(keys_.get() + 4 * i++, &end, sizeof end);
+    std::memcpy(block.data() + 4 + 4 * i++, &end, sizeof end);
   }
+  scalar_.keys = intern(block).data();
 }
 
 Value& Value::operator=(const Value& other) {
@@ -97,28 +133,29 @@ Value& Value::operator=(const Value& other) {
 }
 
 void Value::take_items(std::span<Value> values, size_t extra) {
+  destroy_items();
   size_ = static_cast<uint32_t>(values.size() + extra);
   if (size_ == 0) return;
-  items_ = std::make_unique<Value[]>(size_);
-  std::move(values.begin(), values.end(), items_.get());
+  items_ = static_cast<Value*>(::operator new(sizeof(Value) * size_));
+  std::uninitialized_move(values.begin(), values.end(), items_);
+  std::uninitialized_default_construct_n(items_ + values.size(), extra);
 }
 
-Value Value::call_from(std::string callee, NameOrigin origin, std::span<Value> positional,
+Value Value::call_from(std::string_view callee, NameOrigin origin, std::span<Value> positional,
                        std::span<const std::string_view> names, std::span<Value> keyword_values, TextRange range) {
   Value v;
   v.kind_ = Kind::Call;
   v.origin_ = origin;
-  v.text_ = std::move(callee);
+  v.text_ = Text(callee, true);
   v.range_ = range;
-  v.scalar_.i = static_cast<int64_t>(positional.size());
   v.take_items(positional, keyword_values.size());
-  std::move(keyword_values.begin(), keyword_values.end(), v.items_.get() + positional.size());
+  std::move(keyword_values.begin(), keyword_values.end(), v.items_ + positional.size());
   v.set_keyword_names(names);
   for (const std::string_view name : names) v.unpacking_ = v.unpacking_ || name == "**";
   return v;
 }
 
-Value Value::call(std::string callee, NameOrigin origin, std::vector<Value> positional,
+Value Value::call(std::string_view callee, NameOrigin origin, std::vector<Value> positional,
                   std::vector<std::pair<std::string, Value>> keywords, TextRange range) {
   std::vector<std::string_view> names;
   std::vector<Value> values;
@@ -128,7 +165,7 @@ Value Value::call(std::string callee, NameOrigin origin, std::vector<Value> posi
     names.emplace_back(key);
     values.push_back(std::move(value));
   }
-  return call_from(std::move(callee), origin, std::span<Value>(positional), names, std::span<Value>(values), range);
+  return call_from(callee, origin, std::span<Value>(positional), names, std::span<Value>(values), range);
 }
 
 Value Value::sequence_from(Kind kind, std::span<Value> elements, TextRange range) {
@@ -161,19 +198,19 @@ Value Value::dict(std::vector<std::pair<Value, Value>> entries, TextRange range)
   return dict_from(std::span<Value>(flat), range);
 }
 
-Value Value::lambda(uint32_t function_index, std::string text, TextRange range) {
+Value Value::lambda(uint32_t function_index, std::string_view text, TextRange range) {
   Value v;
   v.kind_ = Kind::Lambda;
   v.scalar_.i = function_index;
-  v.text_ = std::move(text);
+  v.text_ = Text(text, false);
   v.range_ = range;
   return v;
 }
 
-Value Value::opaque(std::string text, TextRange range) {
+Value Value::opaque(std::string_view text, TextRange range) {
   Value v;
   v.kind_ = Kind::Opaque;
-  v.text_ = std::move(text);
+  v.text_ = Text(text, false);
   v.range_ = range;
   return v;
 }
@@ -194,18 +231,18 @@ std::optional<double> Value::as_float() const {
   return std::nullopt;
 }
 
-const std::string* Value::as_string() const { return kind_ == Kind::String ? &text_ : nullptr; }
+const std::string* Value::as_string() const { return kind_ == Kind::String ? &text_.get() : nullptr; }
 
 std::string_view Value::short_name() const {
   if (kind_ != Kind::Name && kind_ != Kind::Call) return {};
-  const std::string_view text = text_;
+  const std::string_view text = text_.get();
   const auto dot = text.rfind('.');
   return dot == std::string_view::npos ? text : text.substr(dot + 1);
 }
 
 bool Value::names(std::string_view qualified) const {
   if (kind_ != Kind::Name && kind_ != Kind::Call) return false;
-  const std::string_view text = text_;
+  const std::string_view text = text_.get();
   if (text == qualified) return true;
   return text.size() > qualified.size() && text.ends_with(qualified) &&
          text[text.size() - qualified.size() - 1] == '.';
@@ -266,10 +303,10 @@ bool Value::same_as(const Value& other) const {
     default:
       break;
   }
-  if (text_ != other.text_ || size_ != other.size_ || !std::ranges::equal(keyword_names(), other.keyword_names())) {
+  if (!(text_ == other.text_) || size_ != other.size_ || !std::ranges::equal(keyword_names(), other.keyword_names())) {
     return false;
   }
-  if (kind_ == Kind::Call && scalar_.i != other.scalar_.i) return false;
+  if (kind_ == Kind::Call && positional() != other.positional()) return false;
   for (size_t i = 0; i < size_; ++i) {
     if (!items_[i].same_as(other.items_[i])) return false;
   }
@@ -331,18 +368,18 @@ std::string Value::render() const {
       return s;
     }
     case Kind::String:
-      return python_repr(text_);
+      return python_repr(text_.get());
     case Kind::Bytes:
-      return "b" + repr(text_, true);
+      return "b" + repr(text_.get(), true);
     case Kind::Name:
-      return text_;
+      return text_.get();
     case Kind::Call: {
-      std::string out = text_ + "(";
+      std::string out = text_.get() + "(";
       join(out, elements());
       const auto kw = keyword_values();
       const KeywordNames names = keyword_names();
       for (size_t i = 0; i < kw.size(); ++i) {
-        if (scalar_.i > 0 || i > 0) out += ", ";
+        if (positional() > 0 || i > 0) out += ", ";
         if (names[i] != "**") {  // a `**kwargs` value's text has its stars
           out += names[i];
           out += '=';
@@ -378,7 +415,7 @@ std::string Value::render() const {
     }
     case Kind::Lambda:
     case Kind::Opaque:
-      return text_;
+      return text_.get();
   }
   return {};
 }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyzer/ir/interned.h"
 #include "analyzer/source/source_file.h"
 
 namespace godwit::ir {
@@ -24,7 +25,8 @@ enum class NameOrigin : uint8_t {
   Local,     // a module-level (or Migration-class-level) def, class or assignment in this file
 };
 
-// A call's keyword names, stored in one block: their end offsets, then their characters.
+// A call's keyword names, stored in one block: their count, their end offsets, then their
+// characters (four bytes each for the count and the offsets).
 class KeywordNames {
  public:
   class iterator {
@@ -51,7 +53,7 @@ class KeywordNames {
   };
 
   KeywordNames() = default;
-  KeywordNames(const char* block, size_t count) : block_(block), count_(count) {}
+  explicit KeywordNames(const char* block) : block_(block + 4), count_(read(block)) {}
   [[nodiscard]] size_t size() const { return count_; }
   [[nodiscard]] bool empty() const { return count_ == 0; }
   [[nodiscard]] std::string_view operator[](size_t i) const {
@@ -62,11 +64,12 @@ class KeywordNames {
   [[nodiscard]] iterator end() const { return {this, count_}; }
 
  private:
-  [[nodiscard]] uint32_t end_of(size_t i) const {
-    uint32_t end = 0;
-    std::memcpy(&end, block_ + 4 * i, sizeof end);
-    return end;
+  [[nodiscard]] static uint32_t read(const char* at) {
+    uint32_t v = 0;
+    std::memcpy(&v, at, sizeof v);
+    return v;
   }
+  [[nodiscard]] uint32_t end_of(size_t i) const { return read(block_ + 4 * i); }
   const char* block_ = nullptr;
   size_t count_ = 0;
 };
@@ -91,30 +94,30 @@ class Value {
   Value() = default;
   Value(const Value& other);
   Value& operator=(const Value& other);
-  Value(Value&&) noexcept = default;
-  Value& operator=(Value&&) noexcept = default;
-  ~Value() = default;
+  Value(Value&& other) noexcept;
+  Value& operator=(Value&& other) noexcept;
+  ~Value() { destroy_items(); }
 
   static Value none(TextRange range);
   static Value boolean(bool value, TextRange range);
   static Value integer(int64_t value, TextRange range);
   static Value floating(double value, TextRange range);
-  static Value string(std::string value, TextRange range);
-  static Value bytes(std::string value, TextRange range);
-  static Value name(std::string qualified, NameOrigin origin, TextRange range);
-  static Value call(std::string callee, NameOrigin origin, std::vector<Value> positional,
+  static Value string(std::string_view value, TextRange range);
+  static Value bytes(std::string_view value, TextRange range);
+  static Value name(std::string_view qualified, NameOrigin origin, TextRange range);
+  static Value call(std::string_view callee, NameOrigin origin, std::vector<Value> positional,
                     std::vector<std::pair<std::string, Value>> keywords, TextRange range);
   static Value sequence(Kind kind, std::vector<Value> elements, TextRange range);
   static Value dict(std::vector<std::pair<Value, Value>> entries, TextRange range);
   // The same, moving the values and names out of spans: for readers that collect them on one
   // reusable stack instead of a vector per container. (Named apart so that `{}` is never ambiguous.)
-  static Value call_from(std::string callee, NameOrigin origin, std::span<Value> positional,
+  static Value call_from(std::string_view callee, NameOrigin origin, std::span<Value> positional,
                          std::span<const std::string_view> names, std::span<Value> keyword_values, TextRange range);
   static Value sequence_from(Kind kind, std::span<Value> elements, TextRange range);
   // Dict entries as key, value, key, value...
   static Value dict_from(std::span<Value> keys_and_values, TextRange range);
-  static Value lambda(uint32_t function_index, std::string text, TextRange range);
-  static Value opaque(std::string text, TextRange range);
+  static Value lambda(uint32_t function_index, std::string_view text, TextRange range);
+  static Value opaque(std::string_view text, TextRange range);
 
   [[nodiscard]] Kind kind() const { return kind_; }
   [[nodiscard]] TextRange range() const { return range_; }
@@ -133,7 +136,7 @@ class Value {
 
   // Name: the qualified dotted name. Call: the qualified callee. String/Bytes: the contents.
   // Opaque and Lambda: the source text.
-  [[nodiscard]] const std::string& text() const { return text_; }
+  [[nodiscard]] const std::string& text() const { return text_.get(); }
   [[nodiscard]] NameOrigin origin() const { return origin_; }
   // The last component of a Name or Call callee (`CharField` for `models.CharField`).
   [[nodiscard]] std::string_view short_name() const;
@@ -146,7 +149,7 @@ class Value {
   // Call: the keyword arguments, in source order (`**kwargs` appears with the key "**").
   [[nodiscard]] std::span<const Value> keyword_values() const;
   [[nodiscard]] KeywordNames keyword_names() const {
-    return kind_ == Kind::Call && keys_ ? KeywordNames(keys_.get(), size_ - positional()) : KeywordNames();
+    return kind_ == Kind::Call && scalar_.keys != nullptr ? KeywordNames(scalar_.keys) : KeywordNames();
   }
   [[nodiscard]] const Value* keyword(std::string_view name) const;
   // Call: `*args` or `**kwargs` (so an absent argument may still be passed).
@@ -179,12 +182,13 @@ class Value {
   }
 
   // Every nested value: elements, positional then keyword arguments, dict keys and values.
-  [[nodiscard]] std::span<const Value> raw_items() const { return {items_.get(), size_}; }
+  [[nodiscard]] std::span<const Value> raw_items() const { return {items_, size_}; }
   void set_unpacking(bool unpacking) { unpacking_ = unpacking; }
 
  private:
-  [[nodiscard]] uint32_t positional() const { return static_cast<uint32_t>(scalar_.i); }
+  [[nodiscard]] uint32_t positional() const { return size_ - static_cast<uint32_t>(keyword_names().size()); }
   void take_items(std::span<Value> values, size_t extra = 0);
+  void destroy_items();
   template <typename Names>
   void set_keyword_names(const Names& names);
 
@@ -195,14 +199,17 @@ class Value {
   TextRange range_;
   union Scalar {
     bool b;
-    int64_t i;  // Int; Call: the positional count; Lambda: the function index
+    int64_t i;  // Int; Lambda: the function index
     double f;
+    // Call: the names of the trailing keyword values in items_, as KeywordNames reads them, or
+    // nullptr; an interned block, shared by every call with the same keywords in that order.
+    const char* keys;
   } scalar_{.i = 0};
-  std::string text_;
+  Text text_;
   // List/Tuple/Set: elements. Call: positional args followed by keyword values. Dict: k0, v0, ...
-  std::unique_ptr<Value[]> items_;
-  // Call: the names of the trailing keyword values in items_, as KeywordNames reads them.
-  std::unique_ptr<char[]> keys_;
+  // size_ of them, in storage of exactly that size (40 bytes each: a project holds ~75 values
+  // per migration, for the whole run).
+  Value* items_ = nullptr;
 };
 
 // Python's repr of a string (single-quoted), for messages.

@@ -30,7 +30,7 @@ json int_option(const ir::IntOption& o) {
 json string_option(const ir::StringOption& o) {
   if (o.state == ir::OptionState::Absent) return nullptr;
   if (o.state == ir::OptionState::Unknown) return "unknown";
-  return o.value;
+  return o.value();
 }
 
 std::string_view default_kind(const ir::DefaultSpec& d) {
@@ -96,13 +96,13 @@ std::string attributes(const ir::FieldSpec& s) {
   flag(s.unique, "unique");
   flag(s.db_index, "db_index");
   if (s.is_relation()) {
-    parts.push_back("to=" + (s.relation_to.known() ? s.relation_to.value : std::string("?")));
+    parts.push_back("to=" + (s.relation_to.known() ? s.relation_to.value() : std::string("?")));
     if (s.db_constraint == ir::Tri::No) parts.emplace_back("db_constraint=False");
   }
   if (s.max_length.known()) parts.push_back("max_length=" + std::to_string(s.max_length.value));
   if (s.max_digits.known()) parts.push_back("max_digits=" + std::to_string(s.max_digits.value));
   if (s.decimal_places.known()) parts.push_back("decimal_places=" + std::to_string(s.decimal_places.value));
-  if (s.db_column.known()) parts.push_back("db_column=" + ir::python_repr(s.db_column.value));
+  if (s.db_column.known()) parts.push_back("db_column=" + ir::python_repr(s.db_column.value()));
   if (s.default_value.present() && s.default_value.value != nullptr) {
     parts.push_back("default=" + s.default_value.value->render());
   }

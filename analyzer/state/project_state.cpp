@@ -30,7 +30,7 @@ FieldState* ModelState::field(std::string_view field_name) {
 
 std::optional<std::string> ModelState::column_name(const FieldState& field) {
   switch (field.spec.db_column.state) {
-    case ir::OptionState::Known: return field.spec.db_column.value;
+    case ir::OptionState::Known: return field.spec.db_column.value();
     case ir::OptionState::Unknown: return std::nullopt;
     case ir::OptionState::Absent: break;
   }
@@ -180,18 +180,18 @@ void ProjectState::rename_model(std::string_view app, std::string_view old_name,
   for (auto& [k, other] : models_) {
     for (FieldState& f : other.fields) {
       if (!f.spec.is_relation() || !f.spec.relation_to.known()) continue;
-      std::string& to = f.spec.relation_to.value;
+      const std::string& to = f.spec.relation_to.value();
       const auto dot = to.find('.');
       const std::string target_app = dot == std::string::npos ? other.app : to.substr(0, dot);
       const std::string target = ir::lower(dot == std::string::npos ? to : to.substr(dot + 1));
-      if (target_app == app && target == old_lower) to = std::string(app) + "." + std::string(new_name);
+      if (target_app == app && target == old_lower) f.spec.relation_to.set(std::string(app) + "." + std::string(new_name));
     }
   }
   for (FieldState& f : model.fields) {
     if (f.spec.is_relation() && f.spec.relation_to.known()) {
-      std::string& to = f.spec.relation_to.value;
+      const std::string& to = f.spec.relation_to.value();
       if (ir::lower(to) == old_lower || ir::lower(to) == std::string(app) + "." + old_lower) {
-        to = std::string(app) + "." + std::string(new_name);
+        f.spec.relation_to.set(std::string(app) + "." + std::string(new_name));
       }
     }
   }

@@ -80,7 +80,7 @@ ModelState* target(ProjectState& state, const ir::Migration& migration, const ir
 
 // Relations to a swappable setting point at the model the setting names.
 ir::FieldSpec resolved(const ProjectState& state, ir::FieldSpec spec) {
-  if (!spec.relation_setting.empty()) spec.relation_to.value = state.resolve_swappable(spec.relation_setting);
+  if (!spec.relation_setting.get().empty()) spec.relation_to.set(state.resolve_swappable(spec.relation_setting.get()));
   return spec;
 }
 

@@ -146,7 +146,7 @@ class AlterFieldType final : public rule::OperationRule {
       for (const auto& [key, other] : context.state().models()) {
         for (const state::FieldState& f : other.fields) {
           if (!f.spec.is_relation() || f.spec.is_many_to_many() || !f.spec.relation_to.known()) continue;
-          const std::string& to = f.spec.relation_to.value;
+          const std::string& to = f.spec.relation_to.value();
           const auto dot = to.find('.');
           const std::string target_app = dot == std::string::npos ? other.app : to.substr(0, dot);
           const std::string target = ir::lower(dot == std::string::npos ? to : to.substr(dot + 1));

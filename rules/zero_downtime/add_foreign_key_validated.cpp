@@ -140,14 +140,14 @@ Target target_of(const rule::OperationContext& context, const ir::FieldSpec& fie
   const std::string& app = context.migration().app_label;
   std::string target_app;
   std::string target_model;
-  if (!field.relation_setting.empty()) {
-    const std::string resolved = context.state().resolve_swappable(field.relation_setting);
+  if (!field.relation_setting.get().empty()) {
+    const std::string resolved = context.state().resolve_swappable(field.relation_setting.get());
     if (resolved.starts_with("settings.")) return {};
     const auto dot = resolved.find('.');
     target_app = resolved.substr(0, dot);
     target_model = resolved.substr(dot + 1);
   } else if (field.relation_to.known()) {
-    const std::string& to = field.relation_to.value;
+    const std::string& to = field.relation_to.value();
     const auto dot = to.find('.');
     if (to == "self") {
       target_app = app;
@@ -195,7 +195,7 @@ class AddForeignKeyValidated final : public rule::OperationRule {
 
     const std::string model = context.model_name();
     const std::string table = context.table_name(op.model_key());
-    const std::string column = field->db_column.known() ? field->db_column.value : *name + "_id";
+    const std::string column = field->db_column.known() ? field->db_column.value() : *name + "_id";
     const Target target = target_of(context, *field);
     const std::string referenced = target.table.empty() ? "the referenced table" : "`" + target.table + "`";
     const bool same_table = target.table == table;

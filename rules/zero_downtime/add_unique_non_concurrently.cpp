@@ -221,7 +221,7 @@ class AddUniqueNonConcurrently final : public rule::OperationRule {
         const ir::FieldSpec* f = op.field();
         const std::string* field = op.string_arg(ir::Param::name);
         if (f == nullptr || field == nullptr || f->unique != ir::Tri::Yes || f->primary_key == ir::Tri::Yes) return;
-        const std::string column = f->db_column.known() ? f->db_column.value
+        const std::string column = f->db_column.known() ? f->db_column.value()
                                    : f->is_relation()   ? *field + "_id"
                                                         : *field;
         context.report(op.range(),

@@ -326,7 +326,7 @@ class Migration(migrations.Migration):
   CHECK(f->unique == Tri::Yes);
   CHECK(f->db_index == Tri::No);
   CHECK(f->blank == Tri::No);
-  CHECK(f->db_column.value == "c");
+  CHECK(f->db_column.value() == "c");
   CHECK_FALSE(f->default_value.present());
   CHECK(f->db_default == nullptr);
   CHECK_FALSE(f->has_unpacking);
@@ -351,19 +351,19 @@ class Migration(migrations.Migration):
   REQUIRE(m.operations.size() == 5);
   const auto* fk = m.operations[0].field();
   CHECK(fk->field_class == FieldClass::ForeignKey);
-  CHECK(fk->relation_to.value == "shop.Customer");
+  CHECK(fk->relation_to.value() == "shop.Customer");
   CHECK(fk->db_index == Tri::Yes);
   CHECK_FALSE(fk->db_index_explicit);
   CHECK(fk->db_constraint == Tri::Yes);
   const auto* o2o = m.operations[1].field();
   CHECK(o2o->field_class == FieldClass::OneToOneField);
-  CHECK(o2o->relation_to.value == "billing.Invoice");
+  CHECK(o2o->relation_to.value() == "billing.Invoice");
   CHECK(o2o->unique == Tri::Yes);
   CHECK(o2o->db_constraint == Tri::No);
   for (const size_t i : {2u, 3u}) {
     const auto* user = m.operations[i].field();
-    CHECK(user->relation_setting == "AUTH_USER_MODEL");
-    CHECK(user->relation_to.value == "settings.AUTH_USER_MODEL");
+    CHECK(user->relation_setting.get() == "AUTH_USER_MODEL");
+    CHECK(user->relation_to.value() == "settings.AUTH_USER_MODEL");
   }
   CHECK(m.operations[3].field()->null == Tri::Yes);
   CHECK(m.operations[4].field()->is_many_to_many());

@@ -1,0 +1,94 @@
+#include "analyzer/ir/interned.h"
+
+#include <array>
+#include <functional>
+#include <mutex>
+#include <unordered_set>
+
+namespace godwit::ir {
+
+namespace {
+
+struct Hash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+};
+
+struct Equal {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+};
+
+// Sharded so that the loader's threads rarely wait for one another. Node-based, so a string
+// never moves once it is in.
+struct Shard {
+  std::mutex mutex;
+  std::unordered_set<std::string, Hash, Equal> strings;
+};
+
+constexpr size_t kShards = 64;
+
+std::array<Shard, kShards>& shards() {
+  // Never destroyed: references handed out stay valid through static destruction.
+  static auto* pool = new std::array<Shard, kShards>();
+  return *pool;
+}
+
+const std::string& empty_string() {
+  static const auto* empty = new std::string();
+  return *empty;
+}
+
+}  // namespace
+
+const std::string& intern(std::string_view text) {
+  if (text.empty()) return empty_string();
+  const size_t hash = Hash{}(text);
+  Shard& shard = shards()[(hash >> 32) % kShards];
+  const std::lock_guard lock(shard.mutex);
+  auto it = shard.strings.find(text);
+  if (it == shard.strings.end()) it = shard.strings.emplace(text).first;
+  return *it;
+}
+
+size_t interned_count() {
+  size_t count = 0;
+  for (Shard& shard : shards()) {
+    const std::lock_guard lock(shard.mutex);
+    count += shard.strings.size();
+  }
+  return count;
+}
+
+Text::Text(std::string_view text, bool vocabulary) {
+  if (vocabulary || text.size() <= kInternLimit) {
+    bits_ = reinterpret_cast<uintptr_t>(&intern(text));
+  } else {
+    bits_ = reinterpret_cast<uintptr_t>(new std::string(text)) | 1;
+  }
+}
+
+Text::Text(const Text& other) : bits_(other.bits_) {
+  if (other.owned()) bits_ = reinterpret_cast<uintptr_t>(new std::string(other.get())) | 1;
+}
+
+Text& Text::operator=(const Text& other) {
+  if (this != &other) *this = Text(other);
+  return *this;
+}
+
+Text& Text::operator=(Text&& other) noexcept {
+  if (this != &other) {
+    release();
+    bits_ = other.bits_;
+    other.bits_ = Text().bits_;
+  }
+  return *this;
+}
+
+void Text::release() {
+  if (owned()) delete reinterpret_cast<const std::string*>(bits_ & ~uintptr_t{1});
+  bits_ = reinterpret_cast<uintptr_t>(&empty_string());
+}
+
+}  // namespace godwit::ir
