@@ -167,14 +167,14 @@ FieldSpec describe_field(const Value& call) {
   FieldSpec spec;
   spec.definition = &call;
   if (!call.is(Value::Kind::Call)) {
-    spec.class_name = call.render();
+    spec.class_name = Text(call.render(), false);
     spec.null = spec.unique = spec.primary_key = spec.db_index = Tri::Unknown;
     spec.default_value.kind = DefaultSpec::Kind::Unknown;
     spec.max_length.state = spec.max_digits.state = spec.decimal_places.state = OptionState::Unknown;
     spec.db_column.state = OptionState::Unknown;
     return spec;
   }
-  spec.class_name = call.text();
+  spec.class_name = Text(call.text(), true);
   spec.field_class = field_class_from_qualified(call.text()).value_or(FieldClass::Other);
   // An unknown keyword splat could set any option.
   const bool splat = call.has_unpacking();

@@ -111,7 +111,7 @@ struct DefaultSpec {
 // `definition` points into the IR it was read from, which outlives it.
 struct FieldSpec {
   FieldClass field_class = FieldClass::Other;
-  std::string class_name;  // the qualified callee
+  Text class_name;  // the qualified callee
   const Value* definition = nullptr;
 
   // Options with Django's defaults applied (e.g. db_index is Yes for a ForeignKey unless set).

@@ -47,7 +47,7 @@ json field_json(const state::FieldState& f) {
   const ir::FieldSpec& s = f.spec;
   json j{{"name", f.name},
          {"class", std::string(ir::to_string(s.field_class))},
-         {"class_path", s.class_name},
+         {"class_path", s.class_name.get()},
          {"null", tri(s.null)},
          {"blank", tri(s.blank)},
          {"unique", tri(s.unique)},
@@ -169,7 +169,7 @@ void write_state_text(std::ostream& out, const state::ProjectState& state, const
       std::string name = f.name;
       name.resize(width, ' ');
       std::string cls(ir::to_string(f.spec.field_class));
-      if (f.spec.field_class == ir::FieldClass::Other) cls = f.spec.class_name;
+      if (f.spec.field_class == ir::FieldClass::Other) cls = f.spec.class_name.get();
       out << "  " << name << "  " << cls;
       const std::string attrs = attributes(f.spec);
       if (!attrs.empty()) out << "  " << attrs;

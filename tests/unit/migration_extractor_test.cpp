@@ -319,7 +319,7 @@ class Migration(migrations.Migration):
   const auto* f = m.operations[0].field();
   REQUIRE(f != nullptr);
   CHECK(f->field_class == FieldClass::CharField);
-  CHECK(f->class_name == "django.db.models.CharField");
+  CHECK(f->class_name.get() == "django.db.models.CharField");
   CHECK(f->max_length.known());
   CHECK(f->max_length.value == 20);
   CHECK(f->null == Tri::Yes);
