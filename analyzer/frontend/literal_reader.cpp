@@ -145,6 +145,9 @@ bool LiteralReader::scan_string(size_t& body_begin, size_t& body_end, std::strin
 bool LiteralReader::strings(Value& out) {
   const size_t start = pos_;
   std::string decoded;
+  // The usual literal, one part with nothing to decode, is its source text: no copy.
+  std::string_view verbatim;
+  size_t parts = 0;
   bool bytes = false;
   while (true) {
     size_t body_begin = 0;
@@ -153,7 +156,15 @@ bool LiteralReader::strings(Value& out) {
     if (!scan_string(body_begin, body_end, prefix_text)) return false;
     const StringPrefix prefix = parse_string_prefix(prefix_text);
     bytes = prefix.bytes;  // as the tree-walking reader does: the last part's prefix
-    decoded += decode_string_body(text_.substr(body_begin, body_end - body_begin), prefix);
+    const std::string_view body = text_.substr(body_begin, body_end - body_begin);
+    const bool plain = body.find('\\') == std::string_view::npos &&
+                       (!prefix.format || body.find_first_of("{}") == std::string_view::npos);
+    if (++parts == 1 && plain) {
+      verbatim = body;
+    } else {
+      if (parts == 2 && decoded.empty()) decoded = verbatim;
+      decoded += plain ? std::string(body) : decode_string_body(body, prefix);
+    }
     last_token_end_ = pos_;
     // Adjacent literals are one string: `"a" "b"`, across lines and comments.
     const size_t after = pos_;
@@ -163,7 +174,8 @@ bool LiteralReader::strings(Value& out) {
     break;
   }
   const TextRange range{static_cast<uint32_t>(start), static_cast<uint32_t>(last_token_end_)};
-  out = bytes ? Value::bytes(std::move(decoded), range) : Value::string(std::move(decoded), range);
+  const std::string_view value = parts == 1 && decoded.empty() ? verbatim : std::string_view(decoded);
+  out = bytes ? Value::bytes(value, range) : Value::string(value, range);
   return true;
 }
 
@@ -283,7 +295,7 @@ bool LiteralReader::sequence(Value::Kind kind, char close, size_t start, Value& 
       if (inner.is_sequence() && !inner.has_unpacking()) {
         for (const Value& e : inner.elements()) values_.push_back(e);
       } else {
-        values_.push_back(Value::opaque(std::string(text_.substr(star, last_token_end_ - star)),
+        values_.push_back(Value::opaque(text_.substr(star, last_token_end_ - star),
                                         TextRange{static_cast<uint32_t>(star), static_cast<uint32_t>(last_token_end_)}));
         unpacking = true;
       }
@@ -432,7 +444,7 @@ bool LiteralReader::call_arguments(size_t& keywords_mark, bool& unpacking, uint3
       const bool double_star = at('*');
       if (double_star) ++pos_;
       if (!skip_expression()) return false;
-      Value written = Value::opaque(std::string(text_.substr(start, last_token_end_ - start)),
+      Value written = Value::opaque(text_.substr(start, last_token_end_ - start),
                                     TextRange{static_cast<uint32_t>(start), static_cast<uint32_t>(last_token_end_)});
       if (double_star) {
         keyword_names_.emplace_back("**");
@@ -528,7 +540,7 @@ bool LiteralReader::name_or_call(Value& out, uint32_t depth) {
   size_t keywords_mark = keyword_values_.size();
   bool unpacking = false;
   if (!call_arguments(keywords_mark, unpacking, depth)) return false;
-  out = Value::call_from(std::string(callee->text()), callee->origin(),
+  out = Value::call_from(callee->text(), callee->origin(),
                          std::span<Value>(values_).subspan(positional_mark),
                          std::span<const std::string_view>(keyword_names_).subspan(keywords_mark),
                          std::span<Value>(keyword_values_).subspan(keywords_mark),

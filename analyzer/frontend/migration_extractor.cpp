@@ -810,7 +810,7 @@ class Extractor {
     return false;
   }
 
-  Value opaque(TSNode node) const { return Value::opaque(std::string(text_of(node, text_)), range_of(node)); }
+  Value opaque(TSNode node) const { return Value::opaque(text_of(node, text_), range_of(node)); }
 
   Value read_name(TSNode node, uint32_t depth, const Scope* cls) {
     std::vector<std::string_view> parts;
@@ -865,7 +865,7 @@ class Extractor {
         }
         break;
     }
-    return Value::opaque(std::string(text_.substr(range.begin, range.end - range.begin)), range);
+    return Value::opaque(text_.substr(range.begin, range.end - range.begin), range);
   }
 
   class LiteralNames final : public LiteralReader::Names {

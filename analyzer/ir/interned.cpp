@@ -1,6 +1,7 @@
 #include "analyzer/ir/interned.h"
 
 #include <array>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <unordered_set>
@@ -41,14 +42,51 @@ const std::string& empty_string() {
 
 }  // namespace
 
-const std::string& intern(std::string_view text) {
-  if (text.empty()) return empty_string();
+namespace {
+
+// FNV-1a over 8-byte words: the strings are short, and this is most of interning's cost.
+uint64_t quick_hash(std::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ULL ^ text.size();
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    h = (h ^ word) * 0x100000001b3ULL;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, text.data() + i, text.size() - i);
+  h = (h ^ tail) * 0x100000001b3ULL;
+  return h ^ (h >> 32);
+}
+
+const std::string& intern_shared(std::string_view text) {
   const size_t hash = Hash{}(text);
   Shard& shard = shards()[(hash >> 32) % kShards];
   const std::lock_guard lock(shard.mutex);
   auto it = shard.strings.find(text);
   if (it == shard.strings.end()) it = shard.strings.emplace(text).first;
   return *it;
+}
+
+}  // namespace
+
+const std::string& intern(std::string_view text) {
+  if (text.empty()) return empty_string();
+  // Each thread remembers the strings it interned last, in a direct-mapped table: most
+  // lookups are a hash, an index and a compare, without the lock or the shared table.
+  struct Slot {
+    uint64_t hash = 0;
+    const std::string* string = nullptr;
+  };
+  constexpr size_t kSlots = 4096;
+  thread_local std::array<Slot, kSlots> recent{};
+  const uint64_t hash = quick_hash(text);
+  Slot& slot = recent[hash % kSlots];
+  if (slot.hash == hash && slot.string != nullptr && *slot.string == text) return *slot.string;
+  const std::string& shared = intern_shared(text);
+  slot = Slot{hash, &shared};
+  return shared;
 }
 
 size_t interned_count() {

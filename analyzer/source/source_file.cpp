@@ -1,6 +1,7 @@
 #include "analyzer/source/source_file.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace godwit::source {
 
@@ -74,6 +75,15 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
 size_t valid_utf8_prefix(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
+    // Eight ASCII bytes at a time: source code is mostly ASCII.
+    if (i + 8 <= text.size()) {
+      uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const size_t len = utf8_sequence_length(text, i);
     if (len == 0) return i;
     i += len;
