@@ -28,6 +28,17 @@ std::string normalized_anchor(std::string_view text) {
     }
     if (space) out += ' ';
     space = false;
+    if (byte < 0x80) {  // a run of ASCII that is not space, copied at once
+      size_t end = i + 1;
+      while (end < text.size()) {
+        const auto b = static_cast<unsigned char>(text[end]);
+        if (b >= 0x80 || b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\f' || b == '\v') break;
+        ++end;
+      }
+      out.append(text.data() + i, end - i);
+      i = end;
+      continue;
+    }
     // A well-formed UTF-8 sequence is kept; a byte that is not part of one (the flagged text of a
     // file that is not UTF-8) is written as \xNN: the anchor goes into JSON, which must be UTF-8.
     const size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;

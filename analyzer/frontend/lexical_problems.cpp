@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/frontend/word_set.h"
+
 namespace godwit::frontend {
 
 namespace {
@@ -25,11 +27,12 @@ bool is_word_byte(char c) {
 }
 
 // Keywords that cannot end a statement.
-bool is_operator_keyword(std::string_view word) {
-  static constexpr std::array<std::string_view, 12> kKeywords{"and",  "or", "not", "in",     "is",     "import",
-                                                              "from", "as", "del", "assert", "lambda", "await"};
-  return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();
-}
+constexpr std::array<std::string_view, 12> kOperatorKeywords{"and",  "or", "not", "in",     "is",     "import",
+                                                             "from", "as", "del", "assert", "lambda", "await"};
+constexpr WordSet kOperatorKeywordSet(kOperatorKeywords);
+constexpr WordSet kCompoundKeywordSet(kCompoundKeywords);
+
+bool is_operator_keyword(std::string_view word) { return kOperatorKeywordSet.contains(word); }
 
 bool is_string_prefix(std::string_view word) {
   if (word.empty() || word.size() > 2) return false;
@@ -269,8 +272,12 @@ class Scanner {
       case ' ':
       case '\t':
       case '\f':
-      case '\v': ++pos_; return;
-      case '#': pos_ = line_end(pos_); return;
+      case '\v':
+        do {
+          ++pos_;
+        } while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t'));
+        return;
+      case '#': pos_ = std::min(text_.find_first_of("\r\n", pos_), text_.size()); return;
       case '\\':
         if (const size_t n = newline_length(pos_ + 1); n > 0) {
           pos_ += 1 + n;
@@ -340,11 +347,7 @@ class Scanner {
       }
       const bool first = !line_has_tokens_;
       token(begin, pos_, is_operator_keyword(word) ? Last::Operator : Last::Other);
-      if (first) {
-        for (const std::string_view keyword : kCompoundKeywords) {
-          if (word == keyword) compound_header_ = true;
-        }
-      }
+      if (first && kCompoundKeywordSet.contains(word)) compound_header_ = true;
       return;
     }
     token(pos_, pos_ + 1);

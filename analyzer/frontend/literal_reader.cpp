@@ -4,6 +4,7 @@
 #include <array>
 
 #include "analyzer/frontend/python_literals.h"
+#include "analyzer/frontend/word_set.h"
 
 namespace godwit::frontend {
 
@@ -35,10 +36,11 @@ constexpr std::array<std::string_view, 35> kHardKeywords{
     "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
     "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"};
 
-bool reserved(std::string_view word) { return std::find(kReserved.begin(), kReserved.end(), word) != kReserved.end(); }
-bool hard_keyword(std::string_view word) {
-  return std::find(kHardKeywords.begin(), kHardKeywords.end(), word) != kHardKeywords.end();
-}
+constexpr WordSet kReservedSet(kReserved);
+constexpr WordSet kHardKeywordSet(kHardKeywords);
+
+bool reserved(std::string_view word) { return kReservedSet.contains(word); }
+bool hard_keyword(std::string_view word) { return kHardKeywordSet.contains(word); }
 
 // A string prefix Python 3 accepts, other than f-strings (whose fields the reader leaves to
 // the tree).
@@ -60,14 +62,35 @@ bool plain_string_prefix(std::string_view letters) {
 
 }  // namespace
 
+LiteralReader::Stacks& LiteralReader::thread_stacks() {
+  thread_local Stacks stacks;
+  return stacks;
+}
+
+LiteralReader::LiteralReader(std::string_view text, Names& names)
+    : text_(text),
+      names_(names),
+      values_(thread_stacks().values),
+      keyword_values_(thread_stacks().keyword_values),
+      keyword_names_(thread_stacks().keyword_names) {}
+
 std::optional<Value> LiteralReader::read(TextRange range, uint32_t depth) {
   if (range.end > text_.size() || range.begin >= range.end) return std::nullopt;
   pos_ = range.begin;
   end_ = range.end;
   last_token_end_ = pos_;
-  values_.clear();
-  keyword_values_.clear();
-  keyword_names_.clear();
+  // Whatever happens, the stacks are left as this read found them.
+  struct Restore {
+    LiteralReader& reader;
+    size_t values;
+    size_t keyword_values;
+    size_t keyword_names;
+    ~Restore() {
+      reader.values_.resize(values);
+      reader.keyword_values_.resize(keyword_values);
+      reader.keyword_names_.resize(keyword_names);
+    }
+  } restore{*this, values_.size(), keyword_values_.size(), keyword_names_.size()};
   Value value;
   if (!expression(value, depth)) return std::nullopt;
   skip_trivia();

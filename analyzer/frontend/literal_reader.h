@@ -34,7 +34,7 @@ class LiteralReader {
                                               uint32_t depth) = 0;
   };
 
-  LiteralReader(std::string_view text, Names& names) : text_(text), names_(names) {}
+  LiteralReader(std::string_view text, Names& names);
 
   // The value of the expression that spans exactly `range` (a node of the tree), read at
   // `depth`; nullopt when the reader does not handle it.
@@ -65,10 +65,18 @@ class LiteralReader {
   size_t end_ = 0;
   size_t last_token_end_ = 0;
   // Values being collected for the sequences, dicts and calls open at the moment, innermost
-  // last: one set of stacks for the whole read instead of a vector per container.
-  std::vector<ir::Value> values_;
-  std::vector<ir::Value> keyword_values_;
-  std::vector<std::string_view> keyword_names_;  // into the text
+  // last: one set of stacks instead of a vector per container, shared by every reader of the
+  // thread (a read may start another through Names, above the first one's marks), so their
+  // capacity outlives the read instead of being allocated again for each value of each file.
+  struct Stacks {
+    std::vector<ir::Value> values;
+    std::vector<ir::Value> keyword_values;
+    std::vector<std::string_view> keyword_names;  // into the text
+  };
+  static Stacks& thread_stacks();
+  std::vector<ir::Value>& values_;
+  std::vector<ir::Value>& keyword_values_;
+  std::vector<std::string_view>& keyword_names_;
 };
 
 }  // namespace godwit::frontend

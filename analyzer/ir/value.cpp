@@ -1,6 +1,7 @@
 #include "analyzer/ir/value.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 namespace godwit::ir {
@@ -113,18 +114,25 @@ void Value::set_keyword_names(const Names& names) {
   // this order are one interned block, shared by every call that spells them so.
   size_t chars = 0;
   for (const std::string_view name : names) chars += name.size();
-  std::string block(4 + 4 * names.size() + chars, '\0');
+  const size_t size = 4 + 4 * names.size() + chars;
+  std::array<char, 512> small;  // the usual call: no allocation to build the key
+  std::string large;
+  char* block = small.data();
+  if (size > small.size()) {
+    large.resize(size);
+    block = large.data();
+  }
   const auto count = static_cast<uint32_t>(names.size());
-  std::memcpy(block.data(), &count, sizeof count);
-  char* text = block.data() + 4 + 4 * names.size();
+  std::memcpy(block, &count, sizeof count);
+  char* text = block + 4 + 4 * names.size();
   uint32_t end = 0;
   size_t i = 0;
   for (const std::string_view name : names) {
     std::memcpy(text + end, name.data(), name.size());
     end += static_cast<uint32_t>(name.size());
-    std::memcpy(block.data() + 4 + 4 * i++, &end, sizeof end);
+    std::memcpy(block + 4 + 4 * i++, &end, sizeof end);
   }
-  scalar_.keys = intern(block).data();
+  scalar_.keys = intern(std::string_view(block, size)).data();
 }
 
 Value& Value::operator=(const Value& other) {

@@ -5,7 +5,7 @@
 namespace godwit::rule {
 
 Diagnostic& Reporter::report(const ir::Migration& migration, TextRange range, std::string message, std::string help,
-                             std::optional<Severity> severity) const {
+                             std::optional<Severity> severity, std::optional<TextRange> anchor) const {
   Diagnostic d;
   d.code = meta_.code;
   d.name = meta_.name;
@@ -16,16 +16,14 @@ Diagnostic& Reporter::report(const ir::Migration& migration, TextRange range, st
   d.range = range;
   d.app = migration.app_label;
   d.migration = migration.name;
-  d.anchor = diagnostics::normalized_anchor(migration.file().slice(range));
+  d.anchor = diagnostics::normalized_anchor(migration.file().slice(anchor.value_or(range)));
   out_.push_back(std::move(d));
   return out_.back();
 }
 
 Diagnostic& OperationContext::report(TextRange range, std::string message, std::string help,
                                      std::optional<Severity> severity) const {
-  Diagnostic& d = MigrationContext::report(range, std::move(message), std::move(help), severity);
-  d.anchor = diagnostics::normalized_anchor(text(operation_.range()));
-  return d;
+  return reporter().report(migration(), range, std::move(message), std::move(help), severity, operation_.range());
 }
 
 bool Analysis::in_release(const ir::Migration* migration) const {

@@ -110,9 +110,11 @@ class Reporter {
       : meta_(meta), configured_(configured), out_(out) {}
 
   // `severity` overrides the rule's default (for rules whose severity depends on the finding);
-  // a severity configured by the user wins over both.
+  // a severity configured by the user wins over both. The finding's identity (its anchor) is
+  // the text at `anchor`, by default at `range`.
   Diagnostic& report(const ir::Migration& migration, TextRange range, std::string message, std::string help,
-                     std::optional<Severity> severity = std::nullopt) const;
+                     std::optional<Severity> severity = std::nullopt,
+                     std::optional<TextRange> anchor = std::nullopt) const;
 
  private:
   const RuleMeta& meta_;
@@ -168,6 +170,9 @@ class MigrationContext {
                      std::optional<Severity> severity = std::nullopt) const {
     return reporter_.report(migration_, range, std::move(message), std::move(help), severity);
   }
+
+ protected:
+  [[nodiscard]] const Reporter& reporter() const { return reporter_; }
 
  private:
   const Analysis& analysis_;
