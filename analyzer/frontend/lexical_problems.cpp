@@ -21,10 +21,15 @@ using Kind = SyntaxProblem::Kind;
 constexpr std::array<std::string_view, 12> kCompoundKeywords{"class", "def", "if",     "elif",    "else", "for",
                                                              "while", "try", "except", "finally", "with", "async"};
 
-bool is_word_byte(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u >= 0x80;
-}
+constexpr std::array<bool, 256> kWordBytes = [] {
+  std::array<bool, 256> table{};
+  for (unsigned u = 0; u < 256; ++u) {
+    table[u] = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u >= 0x80;
+  }
+  return table;
+}();
+
+bool is_word_byte(char c) { return kWordBytes[static_cast<unsigned char>(c)]; }
 
 // Keywords that cannot end a statement.
 constexpr std::array<std::string_view, 12> kOperatorKeywords{"and",  "or", "not", "in",     "is",     "import",
@@ -377,7 +382,13 @@ class Scanner {
     const bool triple = peek(1) == quote && peek(2) == quote;
     const size_t opener_end = pos_ + (triple ? 3 : 1);
     pos_ = opener_end;
-    while (pos_ < text_.size()) {
+    // Only a backslash, the quote and a line end matter inside: the rest is skipped at once.
+    const size_t size = text_.size();
+    while (pos_ < size) {
+      for (char c = text_[pos_]; c != quote && c != '\\' && c != '\n' && c != '\r'; c = text_[pos_]) {
+        if (++pos_ == size) break;
+      }
+      if (pos_ >= size) break;
       const char c = text_[pos_];
       if (c == '\\') {
         // An escaped character (any, in raw strings too, as far as where the string ends).
