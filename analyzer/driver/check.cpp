@@ -1,5 +1,8 @@
 #include "analyzer/driver/check.h"
 
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
@@ -40,6 +43,12 @@ std::unique_ptr<cache::IrCache> open_ir_cache(std::filesystem::path dir, const c
   if (!opened && chosen) warning = "not caching: " + error;
   return opened;
 }
+
+namespace {
+std::atomic<bool> g_exit_after_report{false};
+}  // namespace
+
+void exit_after_report(bool enabled) { g_exit_after_report = enabled; }
 
 int run_check(const CheckOptions& options, const config::Config& config, std::ostream& out, std::ostream& err) {
   std::error_code ec;
@@ -113,12 +122,20 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
   report::write_report(options.format, out, report, report::TextOptions{use_color(options.color, out), options.quiet});
   out.flush();
 
-  if (!analysis.errors.empty()) return kExitError;
-  if (options.exit_zero) return kExitClean;
-  for (const auto& d : report.diagnostics) {
-    if (d.severity >= config.fail_on) return kExitFindings;
+  int code = kExitClean;
+  if (!analysis.errors.empty()) {
+    code = kExitError;
+  } else if (!options.exit_zero) {
+    const bool failing = std::any_of(report.diagnostics.begin(), report.diagnostics.end(),
+                                     [&](const auto& d) { return d.severity >= config.fail_on; });
+    if (failing) code = kExitFindings;
   }
-  return kExitClean;
+  if (g_exit_after_report) {
+    err.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
+  }
+  return code;
 }
 
 }  // namespace godwit::driver

@@ -140,8 +140,10 @@ void MigrationGraph::apply_squash(NodeId squash) {
   }
   std::vector<NodeId> ordered(replaced.begin(), replaced.end());
   std::sort(ordered.begin(), ordered.end());
+  std::unordered_set<NodeId> removed_now;
   for (const NodeId r : ordered) {
     if (nodes_[r].removed) continue;
+    removed_now.insert(r);
     nodes_[r].removed = true;
     nodes_[r].replaced_by = squash;
     const std::vector<NodeId> children = nodes_[r].children;
@@ -154,9 +156,15 @@ void MigrationGraph::apply_squash(NodeId squash) {
       unlink(r, p);
       if (!replaced.contains(p) && p != squash) link(squash, p);
     }
-    for (Edge& e : edges_) {
-      if (e.parent == r && !replaced.contains(e.child)) e.parent = squash;
-      if (e.child == r && !replaced.contains(e.parent)) e.child = squash;
+  }
+  // The declared edges of the replaced migrations now come from, or lead to, the squash: one
+  // pass over the edges for the whole squash (an edge between two replaced ones stays as it is).
+  if (removed_now.empty()) return;
+  for (Edge& e : edges_) {
+    if (removed_now.contains(e.parent) && !replaced.contains(e.child)) {
+      e.parent = squash;
+    } else if (removed_now.contains(e.child) && !replaced.contains(e.parent)) {
+      e.child = squash;
     }
   }
 }

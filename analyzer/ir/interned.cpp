@@ -79,7 +79,7 @@ const std::string& intern(std::string_view text) {
     uint64_t hash = 0;
     const std::string* string = nullptr;
   };
-  constexpr size_t kSlots = 4096;
+  constexpr size_t kSlots = 16384;
   thread_local std::array<Slot, kSlots> recent{};
   const uint64_t hash = quick_hash(text);
   Slot& slot = recent[hash % kSlots];
