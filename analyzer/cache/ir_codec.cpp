@@ -299,35 +299,31 @@ class Reader {
       case Value::Kind::String:
       case Value::Kind::Bytes:
       case Value::Kind::Opaque: {
-        std::string s;
-        text(s);
-        v = kind == Value::Kind::String  ? Value::string(std::move(s), r)
-            : kind == Value::Kind::Bytes ? Value::bytes(std::move(s), r)
-                                         : Value::opaque(std::move(s), r);
+        // Straight from the payload into the value's text: no intermediate copy.
+        const std::string_view s = text_view();
+        v = kind == Value::Kind::String  ? Value::string(s, r)
+            : kind == Value::Kind::Bytes ? Value::bytes(s, r)
+                                         : Value::opaque(s, r);
         break;
       }
       case Value::Kind::Name: {
         ir::NameOrigin origin{};
         enumeration(origin, ir::NameOrigin::Local);
-        std::string s;
-        text(s);
-        v = Value::name(std::move(s), origin, r);
+        v = Value::name(text_view(), origin, r);
         break;
       }
       case Value::Kind::Lambda: {
         const uint64_t index = number();
-        std::string s;
-        text(s);
+        const std::string_view s = text_view();
         if (index > UINT32_MAX) fail();
         lambda_max_ = std::max<uint64_t>(lambda_max_, index + 1);
-        v = Value::lambda(static_cast<uint32_t>(index), std::move(s), r);
+        v = Value::lambda(static_cast<uint32_t>(index), s, r);
         break;
       }
       case Value::Kind::Call: {
         ir::NameOrigin origin{};
         enumeration(origin, ir::NameOrigin::Local);
-        std::string callee;
-        text(callee);
+        const std::string_view callee = text_view();
         // Arguments go on the reader's stacks above these marks; nested values push and pop above.
         const size_t positional_mark = values_.size();
         for (size_t i = items(); i > 0 && ok_; --i) values_.push_back(value(depth + 1));
@@ -340,7 +336,7 @@ class Reader {
           keyword_values_.push_back(std::move(argument));
         }
         if (ok_) {
-          v = Value::call_from(std::move(callee), origin, std::span<Value>(values_).subspan(positional_mark),
+          v = Value::call_from(callee, origin, std::span<Value>(values_).subspan(positional_mark),
                                std::span<const std::string_view>(keyword_names_).subspan(keywords_mark),
                                std::span<Value>(keyword_values_).subspan(keywords_mark), r);
         }

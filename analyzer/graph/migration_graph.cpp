@@ -160,10 +160,14 @@ void MigrationGraph::apply_squash(NodeId squash) {
   // The declared edges of the replaced migrations now come from, or lead to, the squash: one
   // pass over the edges for the whole squash (an edge between two replaced ones stays as it is).
   if (removed_now.empty()) return;
+  enum : uint8_t { kOther, kReplaced, kRemovedNow };
+  std::vector<uint8_t> mark(nodes_.size(), kOther);
+  for (const NodeId r : replaced) mark[r] = kReplaced;
+  for (const NodeId r : removed_now) mark[r] = kRemovedNow;
   for (Edge& e : edges_) {
-    if (removed_now.contains(e.parent) && !replaced.contains(e.child)) {
+    if (mark[e.parent] == kRemovedNow && mark[e.child] == kOther) {
       e.parent = squash;
-    } else if (removed_now.contains(e.child) && !replaced.contains(e.parent)) {
+    } else if (mark[e.child] == kRemovedNow && mark[e.parent] == kOther) {
       e.child = squash;
     }
   }

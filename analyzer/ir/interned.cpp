@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstring>
-#include <functional>
 #include <mutex>
 #include <unordered_set>
 
@@ -10,14 +9,40 @@ namespace godwit::ir {
 
 namespace {
 
+// FNV-1a over 8-byte words, with a fold: the strings are short, and hashing is most of what
+// interning costs. One hash serves the per-thread cache and the shared pool.
+uint64_t quick_hash(std::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ULL ^ text.size();
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    h = (h ^ word) * 0x100000001b3ULL;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, text.data() + i, text.size() - i);
+  h = (h ^ tail) * 0x100000001b3ULL;
+  return h ^ (h >> 32);
+}
+
+// A lookup key whose hash is already known.
+struct Hashed {
+  std::string_view text;
+  uint64_t hash;
+};
+
 struct Hash {
   using is_transparent = void;
-  size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+  size_t operator()(std::string_view text) const noexcept { return quick_hash(text); }
+  size_t operator()(const Hashed& key) const noexcept { return key.hash; }
 };
 
 struct Equal {
   using is_transparent = void;
   bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+  bool operator()(const Hashed& a, std::string_view b) const noexcept { return a.text == b; }
+  bool operator()(std::string_view a, const Hashed& b) const noexcept { return a == b.text; }
 };
 
 // Sharded so that the loader's threads rarely wait for one another. Node-based, so a string
@@ -40,31 +65,10 @@ const std::string& empty_string() {
   return *empty;
 }
 
-}  // namespace
-
-namespace {
-
-// FNV-1a over 8-byte words: the strings are short, and this is most of interning's cost.
-uint64_t quick_hash(std::string_view text) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ text.size();
-  size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word = 0;
-    std::memcpy(&word, text.data() + i, sizeof word);
-    h = (h ^ word) * 0x100000001b3ULL;
-    h ^= h >> 29;
-  }
-  uint64_t tail = 0;
-  std::memcpy(&tail, text.data() + i, text.size() - i);
-  h = (h ^ tail) * 0x100000001b3ULL;
-  return h ^ (h >> 32);
-}
-
-const std::string& intern_shared(std::string_view text) {
-  const size_t hash = Hash{}(text);
-  Shard& shard = shards()[(hash >> 32) % kShards];
+const std::string& intern_shared(std::string_view text, uint64_t hash) {
+  Shard& shard = shards()[(hash >> 40) % kShards];
   const std::lock_guard lock(shard.mutex);
-  auto it = shard.strings.find(text);
+  auto it = shard.strings.find(Hashed{text, hash});
   if (it == shard.strings.end()) it = shard.strings.emplace(text).first;
   return *it;
 }
@@ -84,7 +88,7 @@ const std::string& intern(std::string_view text) {
   const uint64_t hash = quick_hash(text);
   Slot& slot = recent[hash % kSlots];
   if (slot.hash == hash && slot.string != nullptr && *slot.string == text) return *slot.string;
-  const std::string& shared = intern_shared(text);
+  const std::string& shared = intern_shared(text, hash);
   slot = Slot{hash, &shared};
   return shared;
 }
