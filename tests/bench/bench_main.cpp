@@ -419,32 +419,38 @@ int main(int argc, char** argv) {
   };
   const auto empty_cache = [&] { fs::remove_all(cache_dir); };
   const std::string all_threads = std::to_string(threads);
-  // The child runs go in rounds, each configuration once per round, with the parse floor measured
-  // again between them: a machine that other work slows down for a while slows every
-  // configuration of a round alike, so the ratios hold even when the absolute times drift.
-  // Each configuration keeps its least disturbed wall and CPU time and its highest peak memory.
+  // The child runs go in rounds, each configuration once per round, with the parse floor
+  // measured before the first round and after each one. The machine's speed drifts (other
+  // work on it comes and goes), so every ratio is taken within a round — a run against the
+  // floor measured around it, warm against cold, two threads against one of that round — and
+  // the median over the rounds is reported. The tables show each configuration's least
+  // disturbed times and its highest peak memory.
   struct Config {
     std::vector<std::string> args;
     bool empty_cache = false;
     ChildRun best;
+    std::vector<ChildRun> rounds;
   };
   std::array<Config, 6> configs{
-      Config{with({"--no-cache", "--threads", "1"}), false, {}},
-      Config{with({"--no-cache", "--threads", all_threads}), false, {}},
-      Config{with({"--cache-dir", cache_arg, "--threads", "1"}), true, {}},
-      Config{with({"--cache-dir", cache_arg, "--threads", "1"}), false, {}},
-      Config{with({"--cache-dir", cache_arg, "--threads", all_threads}), true, {}},
-      Config{with({"--cache-dir", cache_arg, "--threads", all_threads}), false, {}},
+      Config{with({"--no-cache", "--threads", "1"}), false, {}, {}},
+      Config{with({"--no-cache", "--threads", all_threads}), false, {}, {}},
+      Config{with({"--cache-dir", cache_arg, "--threads", "1"}), true, {}, {}},
+      Config{with({"--cache-dir", cache_arg, "--threads", "1"}), false, {}, {}},
+      Config{with({"--cache-dir", cache_arg, "--threads", all_threads}), true, {}, {}},
+      Config{with({"--cache-dir", cache_arg, "--threads", all_threads}), false, {}, {}},
   };
-  double floor_cpu = t.parse.cpu;
+  std::vector<double> floors;  // floors[r] before round r, floors[r + 1] after it
   {
     config::Config discovery_config;
     discovery_config.root = main_root;
     const Corpus corpus = read_corpus(discovery::discover({main_root}, discovery_config, main_root).files);
+    const auto floor_now = [&] { return measure([&] { parse_all(corpus); }, 1).cpu; };
+    floors.push_back(floor_now());
     for (int round = 0; round < repeat; ++round) {
       for (Config& c : configs) {
         if (c.empty_cache) empty_cache();
         const ChildRun r = best_run(spawner, c.args, main_root, 1);
+        c.rounds.push_back(r);
         if (round == 0) {
           c.best = r;
         } else {
@@ -453,9 +459,27 @@ int main(int argc, char** argv) {
           c.best.max_rss_kb = std::max(c.best.max_rss_kb, r.max_rss_kb);
         }
       }
-      floor_cpu = std::min(floor_cpu, measure([&] { parse_all(corpus); }, 1).cpu);
+      floors.push_back(floor_now());
     }
   }
+  const double floor_cpu = *std::min_element(floors.begin(), floors.end());
+  // The median over the rounds of a ratio computed within each round.
+  const auto median_ratio = [&](const std::function<double(int)>& ratio_in_round) {
+    std::vector<double> ratios;
+    for (int r = 0; r < repeat; ++r) ratios.push_back(ratio_in_round(r));
+    std::sort(ratios.begin(), ratios.end());
+    const size_t mid = ratios.size() / 2;
+    return ratios.size() % 2 == 1 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+  };
+  const auto floor_around = [&](int r) { return (floors[static_cast<size_t>(r)] + floors[static_cast<size_t>(r) + 1]) / 2; };
+  const auto run_of = [&](size_t config, int r) -> const ChildRun& { return configs[config].rounds[static_cast<size_t>(r)]; };
+  const double no_cache_vs_floor = median_ratio([&](int r) { return run_of(0, r).cpu / floor_around(r); });
+  const double cold_vs_floor = median_ratio([&](int r) { return run_of(2, r).cpu / floor_around(r); });
+  const double threads_vs_one = median_ratio([&](int r) { return run_of(1, r).wall / run_of(0, r).wall; });
+  const double cold_threads_vs_one = median_ratio([&](int r) { return run_of(4, r).wall / run_of(2, r).wall; });
+  const double warm_vs_cold_cpu = median_ratio([&](int r) { return run_of(3, r).cpu / run_of(2, r).cpu; });
+  const double warm_vs_cold_wall = median_ratio([&](int r) { return run_of(5, r).wall / run_of(4, r).wall; });
+  const double warm_vs_cold_cpu_all = median_ratio([&](int r) { return run_of(5, r).cpu / run_of(4, r).cpu; });
   const ChildRun& one = configs[0].best;
   const ChildRun& all = configs[1].best;
   const ChildRun& cold_one = configs[2].best;
@@ -471,16 +495,18 @@ int main(int argc, char** argv) {
     return text;
   };
   const std::string n = all_threads;
-  std::cout << "godwit check --format json . (a child process; peak resident memory from wait4; parse-only\n"
-               "CPU is the least of " << repeat + 1 << " measurements, " << fixed(floor_cpu, 3) << " s, taken between these runs):\n";
-  line(label("--no-cache, --threads 1", 30), one, fixed(one.cpu / floor_cpu) + "x parse-only CPU");
-  line(label("--no-cache, --threads " + n, 30), all, fixed(all.wall / one.wall) + "x one thread's wall");
-  line(label("empty cache, --threads 1", 30), cold_one,
-       fixed(cold_one.cpu / floor_cpu) + "x parse-only CPU (writes the cache)");
-  line(label("warm cache, --threads 1", 30), warm_one, fixed(warm_one.cpu / cold_one.cpu) + "x cold CPU");
-  line(label("empty cache, --threads " + n, 30), cold, fixed(cold.wall / cold_one.wall) + "x one thread's wall");
+  std::cout << "godwit check --format json . (a child process; peak resident memory from wait4). Times: the\n"
+               "least disturbed of "
+            << repeat << (repeat == 1 ? " round" : " rounds") << "; ratios: the median over the rounds of the ratio within\n"
+               "each round (parse-only CPU measured before and after every round: "
+            << fixed(floor_cpu, 3) << " s at best):\n";
+  line(label("--no-cache, --threads 1", 30), one, fixed(no_cache_vs_floor) + "x parse-only CPU");
+  line(label("--no-cache, --threads " + n, 30), all, fixed(threads_vs_one) + "x one thread's wall");
+  line(label("empty cache, --threads 1", 30), cold_one, fixed(cold_vs_floor) + "x parse-only CPU (writes the cache)");
+  line(label("warm cache, --threads 1", 30), warm_one, fixed(warm_vs_cold_cpu) + "x cold CPU");
+  line(label("empty cache, --threads " + n, 30), cold, fixed(cold_threads_vs_one) + "x one thread's wall");
   line(label("warm cache, --threads " + n, 30), warm,
-       fixed(warm.wall / cold.wall) + "x cold wall, " + fixed(warm.cpu / cold.cpu) + "x cold CPU");
+       fixed(warm_vs_cold_wall) + "x cold wall, " + fixed(warm_vs_cold_cpu_all) + "x cold CPU");
   std::cout << "\n";
 
   if (!scaling.empty()) {
@@ -527,11 +553,11 @@ int main(int argc, char** argv) {
               << fixed(limit, decimals) << unit << ": " << (value <= limit ? "met" : "MISSED") << "\n";
   };
   std::cout << "targets:\n";
-  target("cold analysis CPU / parse-only CPU (empty cache, --threads 1)", cold_one.cpu / floor_cpu, 1.2, 2, "x");
-  target("  the same without writing the cache (--no-cache, --threads 1)", one.cpu / floor_cpu, 1.2, 2, "x");
-  target("wall, --threads " + n + " / --threads 1 (--no-cache)", all.wall / one.wall, 0.6, 2, "x");
-  target("warm / cold wall (--threads " + n + ")", warm.wall / cold.wall, 0.15, 2, "x");
-  target("warm / cold CPU (--threads 1)", warm_one.cpu / cold_one.cpu, 0.15, 2, "x");
+  target("cold analysis CPU / parse-only CPU (empty cache, --threads 1)", cold_vs_floor, 1.2, 2, "x");
+  target("  the same without writing the cache (--no-cache, --threads 1)", no_cache_vs_floor, 1.2, 2, "x");
+  target("wall, --threads " + n + " / --threads 1 (--no-cache)", threads_vs_one, 0.6, 2, "x");
+  target("warm / cold wall (--threads " + n + ")", warm_vs_cold_wall, 0.15, 2, "x");
+  target("warm / cold CPU (--threads 1)", warm_vs_cold_cpu, 0.15, 2, "x");
   const long peak = std::max({one.max_rss_kb, all.max_rss_kb, cold_one.max_rss_kb, warm_one.max_rss_kb,
                               cold.max_rss_kb, warm.max_rss_kb});
   target("peak resident memory of godwit check", static_cast<double>(peak) / 1024, 150, 0, " MB");
