@@ -14,7 +14,7 @@ namespace godwit::ir {
 // live until the process ends, and the reference stays valid for as long.
 const std::string& intern(std::string_view text);
 
-// How many distinct strings the pool holds (tests and the benchmark).
+// How many distinct strings the pool holds (the tests check that equal strings add none).
 size_t interned_count();
 
 // A Value's text: an interned string (shared, never freed) or, for long literals, an owned
