@@ -19,6 +19,7 @@
 #include "analyzer/driver/project_loader.h"
 #include "analyzer/driver/subprocess.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/migrations.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,31 +30,10 @@ using godwit::test::TempDir;
 
 namespace {
 
-constexpr const char* kInitial = R"py(from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel("Order", [("id", models.BigAutoField(primary_key=True, serialize=False))]),
-    ]
-)py";
+constexpr const char* kInitial = godwit::test::kOrderInitial;
 
 // RV001 at line 11.
-constexpr const char* kBackfill = R"py(from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    pass
-
-
-class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
-    operations = [
-        migrations.RunPython(forwards),
-    ]
-)py";
+constexpr const char* kBackfill = godwit::test::kRunPythonWithoutReverse;
 
 // Everything about a tree that running godwit on it could change: each entry's type, size,
 // modification time (nanoseconds), permissions, symlink target and, for regular files, contents.

@@ -8,22 +8,14 @@
 
 #include "analyzer/driver/subprocess.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/migrations.h"
 
 using godwit::driver::run_process;
 using godwit::test::TempDir;
 
 namespace {
 
-constexpr const char* kInitial = R"py(from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel("Order", [("id", models.BigAutoField(primary_key=True, serialize=False))]),
-    ]
-)py";
+constexpr const char* kInitial = godwit::test::kOrderInitial;
 
 constexpr const char* kSafe = R"py(from django.db import migrations, models
 

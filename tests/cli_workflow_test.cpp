@@ -8,6 +8,7 @@
 
 #include "analyzer/driver/subprocess.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/migrations.h"
 
 using godwit::driver::run_process;
 using godwit::test::TempDir;
@@ -28,19 +29,7 @@ class Migration(migrations.Migration):
     ]
 )py";
 
-constexpr const char* kRunPython = R"py(from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    pass
-
-
-class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
-    operations = [
-        migrations.RunPython(forwards),
-    ]
-)py";
+constexpr const char* kRunPython = godwit::test::kRunPythonWithoutReverse;
 
 constexpr const char* kRunSql = R"py(from django.db import migrations
 

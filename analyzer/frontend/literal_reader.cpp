@@ -186,7 +186,11 @@ bool LiteralReader::strings(Value& out) {
       verbatim = body;
     } else {
       if (parts == 2 && decoded.empty()) decoded = verbatim;
-      decoded += plain ? std::string(body) : decode_string_body(body, prefix);
+      if (plain) {
+        decoded.append(body);
+      } else {
+        decoded += decode_string_body(body, prefix);
+      }
     }
     last_token_end_ = pos_;
     // Adjacent literals are one string: `"a" "b"`, across lines and comments.

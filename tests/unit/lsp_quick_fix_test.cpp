@@ -9,6 +9,7 @@
 #include "analyzer/frontend/migration_extractor.h"
 #include "analyzer/lsp/quick_fix.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/migrations.h"
 
 namespace {
 
@@ -304,19 +305,7 @@ class Migration(migrations.Migration):
 }
 
 TEST_CASE("suppression: a comment on the line above the operation, at its indentation", "[unit][lsp]") {
-  constexpr const char* kUnsafe = R"py(from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    pass
-
-
-class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
-    operations = [
-        migrations.RunPython(forwards),
-    ]
-)py";
+  constexpr const char* kUnsafe = godwit::test::kRunPythonWithoutReverse;
   SECTION("a new comment") {
     Project p(kUnsafe);
     const std::string text = p.apply("RV001", "Suppress RV001 for this operation");
