@@ -15,13 +15,21 @@ bool diagnostic_order(const Diagnostic& a, const Diagnostic& b) {
          std::forward_as_tuple(b.path(), b.range.begin, b.range.end, b.code, b.message);
 }
 
+namespace {
+
+bool c_space(unsigned char byte) {  // isspace in the C locale
+  return byte == ' ' || byte == '\n' || byte == '\t' || byte == '\r' || byte == '\f' || byte == '\v';
+}
+
+}  // namespace
+
 std::string normalized_anchor(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool space = false;
   for (size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == ' ' || byte == '\n' || byte == '\t' || byte == '\r' || byte == '\f' || byte == '\v') {  // C isspace
+    if (c_space(byte)) {
       space = !out.empty();
       ++i;
       continue;
@@ -32,7 +40,7 @@ std::string normalized_anchor(std::string_view text) {
       size_t end = i + 1;
       while (end < text.size()) {
         const auto b = static_cast<unsigned char>(text[end]);
-        if (b >= 0x80 || b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\f' || b == '\v') break;
+        if (b >= 0x80 || c_space(b)) break;
         ++end;
       }
       out.append(text.data() + i, end - i);
@@ -41,7 +49,7 @@ std::string normalized_anchor(std::string_view text) {
     }
     // A well-formed UTF-8 sequence is kept; a byte that is not part of one (the flagged text of a
     // file that is not UTF-8) is written as \xNN: the anchor goes into JSON, which must be UTF-8.
-    const size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    const size_t length = byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
     const std::string_view sequence = text.substr(i, length);
     if (sequence.size() == length && source::valid_utf8_prefix(sequence) == length) {
       out += sequence;
