@@ -9,16 +9,11 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
 
 #include "analyzer/frontend/migration_extractor.h"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace godwit::driver {
 
@@ -89,65 +84,65 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
   std::vector<std::optional<engine::ProjectFile>> loaded(count);
   std::vector<std::optional<discovery::DiscoveryError>> failures(count);
 
-  // With a cache: one pack per migrations folder, read by the first thread that needs it and
-  // written back by the one that finishes the folder's last module.
-  struct CachedFolder {
-    std::filesystem::path dir;
-    std::once_flag opened;
-    std::unique_ptr<cache::IrCache::Folder> entries;
-    std::atomic<size_t> pending{0};
-  };
-  std::vector<size_t> folder_of(count, 0);
-  std::unique_ptr<CachedFolder[]> folders;
+  // With a cache, the work comes in migrations folders: a thread takes a whole folder, reads its
+  // pack, loads (or extracts and stores) its modules and writes the pack back. Threads never wait
+  // for one another's pack, and only as many packs are in memory as there are threads. The
+  // largest folders go first, so that the last ones to finish are small.
+  std::vector<std::vector<size_t>> folders;
   if (cache != nullptr) {
     std::map<std::filesystem::path, size_t> index;
     for (size_t i = 0; i < count; ++i) {
-      folder_of[i] = index.try_emplace(discovery.files[i].path.parent_path(), index.size()).first->second;
+      const auto [it, added] = index.try_emplace(discovery.files[i].path.parent_path(), folders.size());
+      if (added) folders.emplace_back();
+      folders[it->second].push_back(i);
     }
-    folders = std::make_unique<CachedFolder[]>(index.size());
-    for (const auto& [dir, at] : index) folders[at].dir = dir;
-    for (size_t i = 0; i < count; ++i) folders[folder_of[i]].pending.fetch_add(1, std::memory_order_relaxed);
+    std::stable_sort(folders.begin(), folders.end(),
+                     [](const std::vector<size_t>& a, const std::vector<size_t>& b) { return a.size() > b.size(); });
   }
+
+  const auto load_one = [&](frontend::PythonParser& parser, size_t i, cache::IrCache::Folder* entries) {
+    const discovery::MigrationPath& file = discovery.files[i];
+    if (overlay != nullptr && overlay->holds(file.path)) {
+      // An editor's buffer: never from or into the cache (its pack keeps the entry of the file
+      // on disk).
+      loaded[i] = engine::ProjectFile{overlay->read(file, app_label_for(file, config)), file.reported};
+      return;
+    }
+    std::string text;
+    std::string error;
+    if (!read_file(file.path, text, error)) {
+      failures[i] = discovery::DiscoveryError{file.display, error};
+      return;
+    }
+    auto source = std::make_shared<const source::SourceFile>(file.display, std::move(text));
+    const std::string app_label = app_label_for(file, config);
+    std::optional<ir::Migration> migration;
+    if (entries != nullptr) migration = entries->load(source, app_label, file.name);
+    if (!migration) {
+      migration = frontend::read_migration(parser, std::move(source), app_label, file.name);
+      if (entries != nullptr) entries->store(*migration);
+    }
+    loaded[i] = engine::ProjectFile{std::move(*migration), file.reported};
+  };
 
   std::atomic<size_t> next{0};
   auto work = [&] {
     frontend::PythonParser parser;
-    for (size_t i = next++; i < count; i = next++) {
-      const discovery::MigrationPath& file = discovery.files[i];
-      CachedFolder* folder = folders ? &folders[folder_of[i]] : nullptr;
-      if (overlay != nullptr && overlay->holds(file.path)) {
-        // An editor's buffer: never from or into the cache (its pack keeps the entry of the file
-        // on disk).
-        loaded[i] = engine::ProjectFile{overlay->read(file, app_label_for(file, config)), file.reported};
-      } else {
-        std::string text;
-        std::string error;
-        if (read_file(file.path, text, error)) {
-          auto source = std::make_shared<const source::SourceFile>(file.display, std::move(text));
-          const std::string app_label = app_label_for(file, config);
-          std::optional<ir::Migration> migration;
-          if (folder != nullptr) {
-            std::call_once(folder->opened, [&] { folder->entries = cache->folder(folder->dir); });
-            migration = folder->entries->load(source, app_label, file.name);
-          }
-          if (!migration) {
-            migration = frontend::read_migration(parser, std::move(source), app_label, file.name);
-            if (folder != nullptr) folder->entries->store(*migration);
-          }
-          loaded[i] = engine::ProjectFile{std::move(*migration), file.reported};
-        } else {
-          failures[i] = discovery::DiscoveryError{file.display, error};
-        }
-      }
-      if (folder != nullptr && folder->pending.fetch_sub(1, std::memory_order_acq_rel) == 1 && folder->entries) {
-        folder->entries->commit();
-        folder->entries.reset();
-      }
+    if (cache == nullptr) {
+      for (size_t i = next++; i < count; i = next++) load_one(parser, i, nullptr);
+      return;
+    }
+    for (size_t f = next++; f < folders.size(); f = next++) {
+      const std::unique_ptr<cache::IrCache::Folder> entries =
+          cache->folder(discovery.files[folders[f].front()].path.parent_path());
+      for (const size_t i : folders[f]) load_one(parser, i, entries.get());
+      entries->commit();
     }
   };
 
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(count, 1)));
+  const size_t units = cache != nullptr ? folders.size() : count;
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(units, 1)));
   if (threads <= 1) {
     work();
   } else {

@@ -12,9 +12,12 @@ Engine::Engine(std::span<const rule::Rule* const> rules, const config::Config& c
   for (const rule::Rule* r : rules) {
     const auto code = r->meta().code;
     if (!selection_.enabled(code)) continue;
-    const Active active{r, selection_.configured_severity(code)};
+    const Active active{r, selection_.configured_severity(code), {}};
     switch (r->granularity()) {
-      case rule::Granularity::Operation: operation_rules_.push_back(active); break;
+      case rule::Granularity::Operation:
+        operation_rules_.push_back(active);
+        operation_rules_.back().kinds = static_cast<const rule::OperationRule*>(r)->kinds();
+        break;
       case rule::Granularity::Migration: migration_rules_.push_back(active); break;
       case rule::Granularity::Project: project_rules_.push_back(active); break;
       case rule::Granularity::Suppression: suppression_rules_.push_back(active); break;
@@ -27,8 +30,8 @@ void Engine::check_operation(const rule::Analysis& analysis, const ir::Migration
                              rule::Placement placement, const ir::Operation* wrapper,
                              std::vector<diagnostics::Diagnostic>& out) const {
   for (const Active& active : operation_rules_) {
+    if (!active.kinds.contains(operation.kind())) continue;
     const auto& r = static_cast<const rule::OperationRule&>(*active.rule);
-    if (!r.kinds().contains(operation.kind())) continue;
     const rule::Reporter reporter(r.meta(), active.severity, out);
     r.check(rule::OperationContext(analysis, migration, state, reporter, operation, placement, wrapper));
   }

@@ -40,6 +40,7 @@ class Engine {
   struct Active {
     const rule::Rule* rule;
     std::optional<diagnostics::Severity> severity;
+    ir::OperationKindSet kinds;  // operation rules: the kinds they check, asked for once
   };
 
   void check_migration(const rule::Analysis& analysis, const ir::Migration& migration, state::ProjectState& state,

@@ -179,9 +179,35 @@ FieldSpec describe_field(const Value& call) {
   // An unknown keyword splat could set any option.
   const bool splat = call.has_unpacking();
 
+  // The options a field reads, found in one pass over the call's keywords (the last of a
+  // repeated keyword wins, as in Value::keyword): a project describes hundreds of thousands of
+  // fields, and a lookup per option would scan the keywords fifteen times.
+  enum Option : uint8_t {
+    kNull, kBlank, kPrimaryKey, kUnique, kDbIndex, kDbConstraint, kDbPersist, kMaxLength,
+    kMaxDigits, kDecimalPlaces, kDefault, kDbDefault, kDbColumn, kTo, kBaseField, kOptionCount
+  };
+  static constexpr std::array<std::string_view, kOptionCount> kOptionNames = {
+      "null",       "blank",      "primary_key",    "unique",  "db_index",   "db_constraint", "db_persist", "max_length",
+      "max_digits", "decimal_places", "default",    "db_default", "db_column", "to",          "base_field"};
+  std::array<const Value*, kOptionCount> passed{};
+  {
+    const KeywordNames names = call.keyword_names();
+    const auto values = call.keyword_values();
+    for (size_t i = 0; i < names.size(); ++i) {
+      const std::string_view name = names[i];
+      for (size_t o = 0; o < kOptionCount; ++o) {
+        if (kOptionNames[o].size() == name.size() && kOptionNames[o] == name) {
+          passed[o] = &values[i];
+          break;
+        }
+      }
+    }
+  }
+  const auto keyword = [&](Option option) { return passed[option]; };
+
   const auto positional = call.elements();
-  auto arg = [&](std::string_view keyword, size_t position) -> const Value* {
-    if (const Value* v = call.keyword(keyword)) return v;
+  auto arg = [&](Option keyword_option, size_t position) -> const Value* {
+    if (const Value* v = passed[keyword_option]) return v;
     if (position < positional.size()) return &positional[position];
     return nullptr;
   };
@@ -191,22 +217,22 @@ FieldSpec describe_field(const Value& call) {
   const size_t to_position = relation ? 0 : kNoPosition;
   const size_t base_position = spec.field_class == FieldClass::ArrayField ? 0 : kNoPosition;
 
-  spec.null = read_bool(call.keyword("null"), Tri::No);
-  spec.blank = read_bool(call.keyword("blank"), Tri::No);
-  spec.primary_key = read_bool(call.keyword("primary_key"), Tri::No);
+  spec.null = read_bool(keyword(kNull), Tri::No);
+  spec.blank = read_bool(keyword(kBlank), Tri::No);
+  spec.primary_key = read_bool(keyword(kPrimaryKey), Tri::No);
   if (spec.field_class == FieldClass::NullBooleanField) spec.null = Tri::Yes;
-  spec.unique = read_bool(call.keyword("unique"), spec.field_class == FieldClass::OneToOneField ? Tri::Yes : Tri::No);
+  spec.unique = read_bool(keyword(kUnique), spec.field_class == FieldClass::OneToOneField ? Tri::Yes : Tri::No);
   if (spec.primary_key == Tri::Yes) spec.unique = Tri::Yes;
 
-  const Value* db_index = call.keyword("db_index");
+  const Value* db_index = keyword(kDbIndex);
   spec.db_index_explicit = db_index != nullptr;
   const bool implicit_index = spec.field_class == FieldClass::ForeignKey || spec.field_class == FieldClass::OneToOneField ||
                               spec.field_class == FieldClass::SlugField;
   spec.db_index = read_bool(db_index, implicit_index ? Tri::Yes : Tri::No);
-  if (relation) spec.db_constraint = read_bool(call.keyword("db_constraint"), Tri::Yes);
-  if (spec.field_class == FieldClass::GeneratedField) spec.db_persist = read_bool(call.keyword("db_persist"), Tri::No);
+  if (relation) spec.db_constraint = read_bool(keyword(kDbConstraint), Tri::Yes);
+  if (spec.field_class == FieldClass::GeneratedField) spec.db_persist = read_bool(keyword(kDbPersist), Tri::No);
 
-  spec.max_length = read_int(call.keyword("max_length"));
+  spec.max_length = read_int(keyword(kMaxLength));
   if (spec.max_length.state == OptionState::Absent && !splat) {
     // Fields whose constructor sets a max_length when none is given.
     int64_t implied = 0;
@@ -224,14 +250,14 @@ FieldSpec describe_field(const Value& call) {
     }
     if (implied > 0) spec.max_length = IntOption{OptionState::Known, implied};
   }
-  spec.max_digits = read_int(call.keyword("max_digits"));
-  spec.decimal_places = read_int(call.keyword("decimal_places"));
-  spec.default_value = read_default(call.keyword("default"));
-  spec.db_default = call.keyword("db_default");
-  spec.db_column = read_string(call.keyword("db_column"));
+  spec.max_digits = read_int(keyword(kMaxDigits));
+  spec.decimal_places = read_int(keyword(kDecimalPlaces));
+  spec.default_value = read_default(keyword(kDefault));
+  spec.db_default = keyword(kDbDefault);
+  spec.db_column = read_string(keyword(kDbColumn));
 
   if (relation) {
-    const Value* to = arg("to", to_position);
+    const Value* to = arg(kTo, to_position);
     if (to != nullptr && to->is(Value::Kind::Name) && to->text().starts_with("django.conf.settings.")) {
       const std::string_view setting = std::string_view(to->text()).substr(std::string_view("django.conf.settings.").size());
       spec.relation_setting = Text(setting, true);
@@ -244,7 +270,7 @@ FieldSpec describe_field(const Value& call) {
     }
   }
   if (base_position != kNoPosition) {
-    if (const Value* base = arg("base_field", base_position)) {
+    if (const Value* base = arg(kBaseField, base_position)) {
       spec.base_field = std::make_shared<FieldSpec>(describe_field(*base));
     }
   }
@@ -254,8 +280,8 @@ FieldSpec describe_field(const Value& call) {
     auto unknown_if_absent = [](Tri& t, bool given) {
       if (!given) t = Tri::Unknown;
     };
-    unknown_if_absent(spec.null, call.keyword("null") != nullptr);
-    unknown_if_absent(spec.unique, call.keyword("unique") != nullptr);
+    unknown_if_absent(spec.null, keyword(kNull) != nullptr);
+    unknown_if_absent(spec.unique, keyword(kUnique) != nullptr);
     unknown_if_absent(spec.db_index, db_index != nullptr);
     if (spec.db_default == nullptr && spec.default_value.kind == DefaultSpec::Kind::Absent) {
       spec.default_value.kind = DefaultSpec::Kind::Unknown;

@@ -16,6 +16,7 @@ std::string lower(std::string_view text) {
 
 Operation::Operation(OperationKind kind, Value call) : kind_(kind), call_(std::move(call)) {
   match_arguments();
+  model_key_ = Text(compute_model_key(), true);
   if (kind_ == OperationKind::AddField || kind_ == OperationKind::AlterField) {
     if (const Value* f = arg(Param::field).value) field_ = std::make_unique<const FieldSpec>(describe_field(*f));
   }
@@ -67,7 +68,7 @@ const std::string* Operation::string_arg(Param param) const {
   return a.value != nullptr ? a.value->as_string() : nullptr;
 }
 
-std::string Operation::model_key() const {
+std::string Operation::compute_model_key() const {
   const OperationSignature& sig = signature(kind_);
   const bool by_model_name = std::find(sig.params.begin(), sig.params.end(), Param::model_name) != sig.params.end();
   const std::string* name = nullptr;

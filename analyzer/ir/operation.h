@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analyzer/ir/field_spec.h"
+#include "analyzer/ir/interned.h"
 #include "analyzer/ir/operation_kind.h"
 #include "analyzer/ir/value.h"
 
@@ -59,8 +60,9 @@ class Operation {
   [[nodiscard]] bool has_unmatched_arguments() const { return unmatched_; }
 
   // `model_name` (field/index/constraint operations) or `name` (model operations), lower-cased
-  // as Django keys its state; empty when not a literal.
-  [[nodiscard]] std::string model_key() const;
+  // as Django keys its state; empty when not a literal. Worked out once, when the operation is
+  // built (rules and the state replay ask for it again and again).
+  [[nodiscard]] const std::string& model_key() const { return model_key_.get(); }
 
   // AddField / AlterField: the field.
   [[nodiscard]] const FieldSpec* field() const { return field_.get(); }
@@ -84,6 +86,7 @@ class Operation {
   };
 
   void match_arguments();
+  [[nodiscard]] std::string compute_model_key() const;
   // CreateModel: the `fields` argument when it is a literal sequence.
   [[nodiscard]] const Value* literal_fields() const;
 
@@ -92,6 +95,7 @@ class Operation {
   Value call_;
   // Index into call_.elements() (< positional count) or into keyword_values() (offset by it).
   std::vector<std::pair<Param, uint32_t>> matched_;
+  Text model_key_;
   std::unique_ptr<const FieldSpec> field_;
   std::unique_ptr<Nested> nested_;
 };

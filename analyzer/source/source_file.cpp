@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 namespace godwit::source {
 
@@ -31,9 +32,7 @@ uint32_t LineIndex::line_of(uint32_t offset) const {
 }
 
 SourceFile::SourceFile(std::string path, std::string text)
-    : path_(std::move(path)), text_(std::move(text)), lines_(text_) {
-  add_checkpoints();
-}
+    : path_(std::move(path)), text_(std::move(text)) {}
 
 std::string_view SourceFile::slice(TextRange range) const {
   const auto size = static_cast<uint32_t>(text_.size());
@@ -106,11 +105,17 @@ size_t step(std::string_view text, size_t i, uint32_t& code_points, uint32_t& ut
 
 }  // namespace
 
-void SourceFile::add_checkpoints() {
+void SourceFile::index() const {
+  static std::mutex indexing;
+  const std::lock_guard lock(indexing);
+  if (indexed_.load(std::memory_order_relaxed)) return;
+  lines_ = LineIndex(text_);
   for (uint32_t line0 = 0; line0 < lines_.line_count(); ++line0) {
-    const std::string_view line = line_text(line0);
-    if (line.size() <= kCheckpointSpacing) continue;
     const uint32_t start = lines_.line_start(line0);
+    uint32_t end = line0 + 1 < lines_.line_count() ? lines_.line_start(line0 + 1) : static_cast<uint32_t>(text_.size());
+    if (end - start <= kCheckpointSpacing) continue;
+    while (end > start && (text_[end - 1] == '\n' || text_[end - 1] == '\r')) --end;
+    const std::string_view line = std::string_view(text_).substr(start, end - start);
     uint32_t code_points = 0;
     uint32_t utf16 = 0;
     size_t next = kCheckpointSpacing;
@@ -122,6 +127,7 @@ void SourceFile::add_checkpoints() {
       i += step(line, i, code_points, utf16);
     }
   }
+  indexed_.store(true, std::memory_order_release);
 }
 
 const SourceFile::Checkpoint* SourceFile::checkpoint_before(uint32_t line0, uint32_t offset) const {
@@ -151,7 +157,7 @@ uint32_t count_columns(std::string_view text, ColumnUnit unit) {
 
 Position SourceFile::position(uint32_t offset, ColumnUnit unit) const {
   offset = std::min(offset, static_cast<uint32_t>(text_.size()));
-  const uint32_t line0 = lines_.line_of(offset);
+  const uint32_t line0 = lines().line_of(offset);
   uint32_t start = lines_.line_start(line0);
   uint32_t counted = 0;
   if (unit != ColumnUnit::Byte) {
@@ -169,7 +175,7 @@ Span SourceFile::span(TextRange range, ColumnUnit unit) const {
 }
 
 std::string_view SourceFile::line_text(uint32_t line0) const {
-  if (line0 >= lines_.line_count()) return {};
+  if (line0 >= lines().line_count()) return {};
   const uint32_t start = lines_.line_start(line0);
   uint32_t end = line0 + 1 < lines_.line_count() ? lines_.line_start(line0 + 1)
                                                   : static_cast<uint32_t>(text_.size());
@@ -178,7 +184,7 @@ std::string_view SourceFile::line_text(uint32_t line0) const {
 }
 
 TextRange SourceFile::line_range(uint32_t line0) const {
-  if (line0 >= lines_.line_count()) {
+  if (line0 >= lines().line_count()) {
     const auto size = static_cast<uint32_t>(text_.size());
     return TextRange{size, size};
   }
@@ -189,7 +195,7 @@ TextRange SourceFile::line_range(uint32_t line0) const {
 uint32_t SourceFile::offset(Position position, ColumnUnit unit) const {
   if (position.line == 0) return 0;
   const uint32_t line0 = position.line - 1;
-  if (line0 >= lines_.line_count()) return static_cast<uint32_t>(text_.size());
+  if (line0 >= lines().line_count()) return static_cast<uint32_t>(text_.size());
   const std::string_view line = line_text(line0);
   const uint32_t start = lines_.line_start(line0);
   uint32_t wanted = position.column > 0 ? position.column - 1 : 0;

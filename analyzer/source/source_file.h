@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,7 +54,9 @@ class LineIndex {
 };
 
 // The text of one file, read once and shared by every stage that needs it. It outlives the
-// syntax tree built from it and every diagnostic that points into it.
+// syntax tree built from it and every diagnostic that points into it. Its line index is built
+// the first time a line or column is asked for (from any thread): most files of a project never
+// have a finding, and a warm run reads their IR from the cache without ever needing a line.
 class SourceFile {
  public:
   // `path` is the path as godwit reports it (relative to the working directory where possible).
@@ -62,7 +65,10 @@ class SourceFile {
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] std::string_view text() const { return text_; }
   [[nodiscard]] std::string_view slice(TextRange range) const;
-  [[nodiscard]] const LineIndex& lines() const { return lines_; }
+  [[nodiscard]] const LineIndex& lines() const {
+    if (!indexed_.load(std::memory_order_acquire)) index();
+    return lines_;
+  }
 
   [[nodiscard]] Position position(uint32_t offset, ColumnUnit unit = ColumnUnit::CodePoint) const;
   [[nodiscard]] Span span(TextRange range, ColumnUnit unit = ColumnUnit::CodePoint) const;
@@ -82,14 +88,16 @@ class SourceFile {
     uint32_t code_points;
     uint32_t utf16;
   };
-  void add_checkpoints();
+  // Builds lines_ and checkpoints_, once (under a lock shared by all files: it is rare and quick).
+  void index() const;
   // The last checkpoint of line `line0` at or before `offset`, or nullptr.
   [[nodiscard]] const Checkpoint* checkpoint_before(uint32_t line0, uint32_t offset) const;
 
   std::string path_;
   std::string text_;
-  LineIndex lines_;
-  std::vector<Checkpoint> checkpoints_;  // sorted by offset
+  mutable std::atomic<bool> indexed_{false};
+  mutable LineIndex lines_;
+  mutable std::vector<Checkpoint> checkpoints_;  // sorted by offset
 };
 
 // Counts columns in `text` (one line's prefix) in the given unit. Invalid UTF-8 bytes count as

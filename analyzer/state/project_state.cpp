@@ -50,22 +50,21 @@ std::string ProjectState::resolve_swappable(const std::string& setting) const {
 }
 
 int ModelKeyLess::compare(std::string_view key, const ModelKeyView& view) {
-  const size_t size = view.app.size() + 1 + view.name.size();
-  const size_t common = std::min(key.size(), size);
+  // The app as is, then '.', then the name lower-cased (ASCII letters only).
+  const size_t app_common = std::min(key.size(), view.app.size());
+  if (const int c = key.substr(0, app_common).compare(view.app.substr(0, app_common)); c != 0) return c < 0 ? -1 : 1;
+  if (key.size() <= view.app.size()) return -1;  // a prefix of the app: shorter than the key
+  const auto dot = static_cast<unsigned char>(key[view.app.size()]);
+  if (dot != '.') return dot < '.' ? -1 : 1;
+  const std::string_view rest = key.substr(view.app.size() + 1);
+  const size_t common = std::min(rest.size(), view.name.size());
   for (size_t i = 0; i < common; ++i) {
-    unsigned char c = 0;
-    if (i < view.app.size()) {
-      c = static_cast<unsigned char>(view.app[i]);
-    } else if (i == view.app.size()) {
-      c = '.';
-    } else {
-      c = static_cast<unsigned char>(view.name[i - view.app.size() - 1]);
-      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-    }
-    const auto k = static_cast<unsigned char>(key[i]);
+    auto c = static_cast<unsigned char>(view.name[i]);
+    if (static_cast<unsigned>(c - 'A') < 26u) c = static_cast<unsigned char>(c - 'A' + 'a');
+    const auto k = static_cast<unsigned char>(rest[i]);
     if (k != c) return k < c ? -1 : 1;
   }
-  return key.size() < size ? -1 : key.size() > size ? 1 : 0;
+  return rest.size() < view.name.size() ? -1 : rest.size() > view.name.size() ? 1 : 0;
 }
 
 namespace {
