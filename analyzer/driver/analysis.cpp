@@ -17,8 +17,10 @@ namespace {
 
 // Folders that hold apps: the parents of the app folders read so far, and the config root.
 std::set<fs::path> app_parent_dirs(const std::vector<discovery::MigrationPath>& files, const config::Config& config) {
+  std::set<std::string> folders;  // a project has thousands of modules in tens of folders
+  for (const auto& f : files) folders.insert(f.path.parent_path().native());
   std::set<fs::path> dirs;
-  for (const auto& f : files) dirs.insert(f.path.parent_path().parent_path().parent_path());
+  for (const auto& folder : folders) dirs.insert(fs::path(folder).parent_path().parent_path());
   if (!config.root.empty()) dirs.insert(config.root);
   return dirs;
 }
@@ -209,10 +211,13 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
         std::find(config.exclude_apps.begin(), config.exclude_apps.end(), app) != config.exclude_apps.end();
     if (!listed || excluded) f.reported = false;
   }
-  std::stable_sort(loaded.project.files.begin(), loaded.project.files.end(),
-                   [](const engine::ProjectFile& a, const engine::ProjectFile& b) {
-                     return a.migration.file().path() < b.migration.file().path();
-                   });
+  // In path order. Discovery's order already is, unless context apps were added after it.
+  const auto by_path = [](const engine::ProjectFile& a, const engine::ProjectFile& b) {
+    return a.migration.file().path() < b.migration.file().path();
+  };
+  if (!std::is_sorted(loaded.project.files.begin(), loaded.project.files.end(), by_path)) {
+    std::stable_sort(loaded.project.files.begin(), loaded.project.files.end(), by_path);
+  }
   analysis.project = std::move(loaded.project);
   mark_release(options, working_directory, analysis);
   return analysis;

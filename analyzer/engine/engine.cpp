@@ -46,14 +46,16 @@ void Engine::check_operation(const rule::Analysis& analysis, const ir::Migration
 
 void Engine::run_migration_rules(const rule::Analysis& analysis, const ir::Migration& migration,
                                  const state::ProjectState& state, rule::MigrationRule::When when,
-                                 bool only_file_rules, std::vector<diagnostics::Diagnostic>& out) const {
+                                 bool only_file_rules, std::vector<diagnostics::Diagnostic>& out,
+                                 const state::MigrationRenames* renames) const {
   for (const Active& active : migration_rules_) {
     if (static_cast<const rule::MigrationRule&>(*active.rule).when() != when) continue;
     // A migration replaced by a squash is still imported by Django, so only the rules about
     // reading the file apply to it.
     if (only_file_rules && active.rule->meta().code.family != diagnostics::RuleFamily::SY) continue;
     const rule::Reporter reporter(active.rule->meta(), active.severity, out);
-    static_cast<const rule::MigrationRule&>(*active.rule).check(rule::MigrationContext(analysis, migration, state, reporter));
+    static_cast<const rule::MigrationRule&>(*active.rule)
+        .check(rule::MigrationContext(analysis, migration, state, reporter, renames));
   }
 }
 
@@ -61,9 +63,8 @@ void Engine::check_migration(const rule::Analysis& analysis, const ir::Migration
                              state::ProjectState& state, bool reported, phase::MigrationPhases& phases,
                              std::vector<diagnostics::Diagnostic>& out) const {
   using When = rule::MigrationRule::When;
-  if (reported) run_migration_rules(analysis, migration, state, When::BeforeOperations, false, out);
-
-  // Names followed through the whole migration, from the state at its start.
+  // Names followed through the whole migration, from the state at its start (for the phases,
+  // and for the rules that run before the operations).
   const auto is_new = [&](std::string_view key) {
     if (key.empty()) return false;
     const state::ModelState* model = state.model(migration.app_label, key);
@@ -71,8 +72,11 @@ void Engine::check_migration(const rule::Analysis& analysis, const ir::Migration
            (model->created_in == &migration || analysis.in_release(model->created_in));
   };
   const std::function<bool(std::string_view)> is_new_table = is_new;
-  const auto tables = state::table_renames(migration, state, is_new_table);
-  const auto columns = state::column_renames(migration, state, is_new_table);
+  const state::MigrationRenames renames{state::table_renames(migration, state, is_new_table),
+                                        state::column_renames(migration, state, is_new_table)};
+  const auto& tables = renames.tables;
+  const auto& columns = renames.columns;
+  if (reported) run_migration_rules(analysis, migration, state, When::BeforeOperations, false, out, &renames);
 
   for (const ir::Operation& operation : migration.operations) {
     const phase::PhaseContext context{migration, state, tables, columns, is_new_table, config_};

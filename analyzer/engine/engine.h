@@ -53,7 +53,8 @@ class Engine {
   void apply_suppressions(const Project& project, std::vector<diagnostics::Diagnostic>& out) const;
   void run_migration_rules(const rule::Analysis& analysis, const ir::Migration& migration,
                            const state::ProjectState& state, rule::MigrationRule::When when, bool only_file_rules,
-                           std::vector<diagnostics::Diagnostic>& out) const;
+                           std::vector<diagnostics::Diagnostic>& out,
+                           const state::MigrationRenames* renames = nullptr) const;
 
   std::span<const rule::Rule* const> rules_;
   const config::Config& config_;

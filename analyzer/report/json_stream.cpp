@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 #include "analyzer/source/source_file.h"
 
@@ -18,6 +20,24 @@ constexpr std::array<bool, 256> kPlain = [] {
   return plain;
 }();
 
+// The length of the prefix of `text` made of plain bytes, eight at a time while it can.
+size_t plain_prefix(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    // A high bit in `special` marks a byte that is a control (< 0x20), `"`, `\` or not ASCII.
+    const uint64_t quote = word ^ (kOnes * '"');
+    const uint64_t backslash = word ^ (kOnes * '\\');
+    const uint64_t special = (word - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes) | word;
+    if ((special & kHighs) != 0) break;
+  }
+  while (i < text.size() && kPlain[static_cast<unsigned char>(text[i])]) ++i;
+  return i;
+}
+
 }  // namespace
 
 void append_json_escaped(std::string& out, std::string_view text) {
@@ -26,7 +46,7 @@ void append_json_escaped(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // Runs of bytes that need no escaping are copied at once.
     const size_t run_start = i;
-    while (i < text.size() && kPlain[static_cast<unsigned char>(text[i])]) ++i;
+    i += plain_prefix(text.substr(i));
     if (i > run_start) out.append(text.data() + run_start, i - run_start);
     if (i == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);

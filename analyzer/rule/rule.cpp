@@ -42,6 +42,16 @@ bool MigrationContext::is_new_table(std::string_view model_key) const {
   return model->created_in == &migration_ || analysis_.in_release(model->created_in);
 }
 
+const state::MigrationRenames& MigrationContext::renames() const {
+  if (renames_ != nullptr) return *renames_;
+  if (!own_renames_) {
+    const auto is_new = [this](std::string_view key) { return is_new_table(key); };
+    own_renames_ = state::MigrationRenames{state::table_renames(migration_, state_, is_new),
+                                           state::column_renames(migration_, state_, is_new)};
+  }
+  return *own_renames_;
+}
+
 bool MigrationContext::runs_after_deploy() const {
   if (migration_.safe) {
     using Kind = ir::SafeMarker::Kind;

@@ -15,6 +15,7 @@
 #include "analyzer/ir/operation_kind.h"
 #include "analyzer/phase/phase.h"
 #include "analyzer/state/project_state.h"
+#include "analyzer/state/renames.h"
 #include "analyzer/suppression/suppression.h"
 
 namespace godwit::rule {
@@ -141,9 +142,11 @@ class MigrationContext {
  public:
   // `state` is the project state before the migration's first operation (or, for an
   // OperationContext, before the operation).
+  // `renames`: the migration's name changes from the state at its start, when the caller has
+  // them (else they are worked out when asked for).
   MigrationContext(const Analysis& analysis, const ir::Migration& migration, const state::ProjectState& state,
-                   const Reporter& reporter)
-      : analysis_(analysis), migration_(migration), state_(state), reporter_(reporter) {}
+                   const Reporter& reporter, const state::MigrationRenames* renames = nullptr)
+      : analysis_(analysis), migration_(migration), state_(state), reporter_(reporter), renames_(renames) {}
 
   [[nodiscard]] const ir::Migration& migration() const { return migration_; }
   [[nodiscard]] const config::Config& config() const { return analysis_.config; }
@@ -156,6 +159,9 @@ class MigrationContext {
   // A table created earlier in this migration or, with --diff-base, in the same release:
   // no old code uses it and it is empty, so lock and compatibility rules do not apply.
   [[nodiscard]] bool is_new_table(std::string_view model_key) const;
+  // The migration's table and column renames (state/renames.h), followed from the state at its
+  // start, new tables left out.
+  [[nodiscard]] const state::MigrationRenames& renames() const;
   // The migration runs once the new code is live: it is marked `Safe.after_deploy()`, or the
   // project deploys code first (`deploy-order = "code-first"`) and no marker says otherwise.
   [[nodiscard]] bool runs_after_deploy() const;
@@ -179,6 +185,8 @@ class MigrationContext {
   const ir::Migration& migration_;
   const state::ProjectState& state_;
   const Reporter& reporter_;
+  const state::MigrationRenames* renames_;
+  mutable std::optional<state::MigrationRenames> own_renames_;
 };
 
 // Where an operation stands in its migration.

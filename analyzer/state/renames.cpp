@@ -18,6 +18,14 @@ void for_each_database_operation(const ir::Migration& migration, const Visit& vi
   }
 }
 
+// Whether the migration runs an operation of one of `kinds` (only those change names; most
+// migrations have none, and then there is nothing to follow).
+bool runs_any(const ir::Migration& migration, ir::OperationKindSet kinds) {
+  bool found = false;
+  for_each_database_operation(migration, [&](const ir::Operation& op) { found = found || kinds.contains(op.kind()); });
+  return found;
+}
+
 struct History {
   std::string model;
   std::string field;
@@ -47,6 +55,7 @@ std::vector<NameChange> finish(std::map<std::string, History>& histories) {
 
 std::vector<NameChange> table_renames(const ir::Migration& migration, const ProjectState& at_start,
                                       const std::function<bool(std::string_view)>& is_new_table) {
+  if (!runs_any(migration, {ir::OperationKind::RenameModel, ir::OperationKind::AlterModelTable})) return {};
   const std::string& app = migration.app_label;
   std::map<std::string, History> tables;  // by current lower-cased model name
   std::vector<std::string> created;
@@ -113,6 +122,7 @@ std::vector<NameChange> table_renames(const ir::Migration& migration, const Proj
 
 std::vector<NameChange> column_renames(const ir::Migration& migration, const ProjectState& at_start,
                                        const std::function<bool(std::string_view)>& is_new_table) {
+  if (!runs_any(migration, {ir::OperationKind::RenameField, ir::OperationKind::AlterField})) return {};
   const std::string& app = migration.app_label;
   std::map<std::string, History> columns;  // by "model\x1ffield" (current names)
   std::vector<std::string> created;
@@ -139,7 +149,7 @@ std::vector<NameChange> column_renames(const ir::Migration& migration, const Pro
     return &(columns[k] = std::move(h));
   };
   for_each_database_operation(migration, [&](const ir::Operation& op) {
-    const std::string model_key = op.model_key();
+    const std::string& model_key = op.model_key();
     switch (op.kind()) {
       case ir::OperationKind::CreateModel:
         created.push_back(model_key);

@@ -37,4 +37,11 @@ std::vector<NameChange> table_renames(const ir::Migration& migration, const Proj
 std::vector<NameChange> column_renames(const ir::Migration& migration, const ProjectState& at_start,
                                        const std::function<bool(std::string_view)>& is_new_table);
 
+// Both, for one migration: the engine works them out once, for the phases and for the rules
+// that report renames.
+struct MigrationRenames {
+  std::vector<NameChange> tables;
+  std::vector<NameChange> columns;
+};
+
 }  // namespace godwit::state

@@ -96,7 +96,9 @@ void create_model(ProjectState& state, const ir::Migration& migration, const ir:
   model.created_in = &migration;
   model.db_table = ModelState::default_table(model.app, model.name);
   model.fields_known = op.model_fields_known();
-  for (const ir::NamedField& f : op.model_fields()) model.fields.push_back(FieldState{f.name, resolved(state, f.spec)});
+  std::vector<ir::NamedField> fields = op.model_fields();
+  model.fields.reserve(fields.size());
+  for (ir::NamedField& f : fields) model.fields.push_back(FieldState{std::move(f.name), resolved(state, std::move(f.spec))});
   apply_options(model, op.arg(Param::options).value);
   if (const Value* bases = op.arg(Param::bases).value; bases != nullptr && bases->is_sequence()) {
     for (const Value& base : bases->elements()) {

@@ -115,9 +115,7 @@ class RenameFieldRule final : public rule::MigrationRule {
   RenameFieldRule() : MigrationRule(kMeta) {}
 
   void check(const rule::MigrationContext& context) const override {
-    const auto changes = state::column_renames(context.migration(), context.state(),
-                                               [&](std::string_view key) { return context.is_new_table(key); });
-    for (const state::NameChange& change : changes) {
+    for (const state::NameChange& change : context.renames().columns) {
       if (!change.net_change()) continue;  // renamed and pinned back within the migration
       const bool rename = change.operation->kind() == ir::OperationKind::RenameField;
       const std::string field = change.model + "." + change.old_field;

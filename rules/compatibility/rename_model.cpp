@@ -102,9 +102,7 @@ class RenameModelRule final : public rule::MigrationRule {
   RenameModelRule() : MigrationRule(kMeta) {}
 
   void check(const rule::MigrationContext& context) const override {
-    const auto changes = state::table_renames(context.migration(), context.state(),
-                                              [&](std::string_view key) { return context.is_new_table(key); });
-    for (const state::NameChange& change : changes) {
+    for (const state::NameChange& change : context.renames().tables) {
       if (!change.net_change()) continue;  // renamed and pinned back within the migration
       const bool rename = change.operation->kind() == ir::OperationKind::RenameModel;
       context.report(change.operation->range(),

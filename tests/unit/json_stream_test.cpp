@@ -69,3 +69,23 @@ TEST_CASE("JsonStream replaces bytes that are not UTF-8 with U+FFFD", "[unit]") 
   CHECK(out == "caf\xEF\xBF\xBD \xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end\xEF\xBF\xBD");
   CHECK_NOTHROW(nlohmann::json::parse("\"" + out + "\""));
 }
+
+TEST_CASE("JsonStream escapes a byte wherever it falls in a long run of plain text", "[unit]") {
+  // Plain text is copied eight bytes at a time: every ASCII byte, at every offset of a word and
+  // next to word boundaries, must still be escaped exactly as nlohmann::json escapes it.
+  const std::string plain = "abcdefghijklmnopqrstuvwx ~!#$%&()*+,-./0123456789:;<=>?@[]^_`{|}";
+  for (int byte = 0; byte < 0x80; ++byte) {
+    for (size_t at = 0; at < 24; ++at) {
+      std::string text = plain;
+      text[at] = static_cast<char>(byte);
+      std::string out;
+      godwit::report::append_json_escaped(out, text);
+      INFO("byte " << byte << " at " << at);
+      CHECK("\"" + out + "\"" == nlohmann::json(text).dump());
+    }
+  }
+  // A well-formed multi-byte character after a plain run is kept; one cut short is U+FFFD.
+  std::string out;
+  godwit::report::append_json_escaped(out, plain + "\xC3\xA9" + plain + "\xC3");
+  CHECK(out == plain + "\xC3\xA9" + plain + "\xEF\xBF\xBD");
+}
