@@ -73,12 +73,13 @@ void walk(const fs::path& root, const fs::path& working_directory, const IsMigra
       std::error_code entry_ec;
       const bool symlink = entry.is_symlink(entry_ec);
       const bool directory = entry.is_directory(entry_ec);
-      const std::string filename = entry.path().filename().string();
+      const std::string& native = entry.path().native();
+      const std::string filename = native.substr(native.rfind('/') + 1);  // entries never end in '/'
       if (in_migrations && is_migration_module_name(filename)) {
         // A name Django's loader would import. Whatever it is — a file, or a directory, a FIFO, a
         // dangling or looping symlink — the loader reads it or reports why it cannot: never
         // skipped in silence.
-        if (exclude.excluded(normal(entry.path()), directory)) {
+        if (!exclude.empty() && exclude.excluded(normal(entry.path()), directory)) {
           excluded_any = true;
           continue;
         }
@@ -90,12 +91,12 @@ void walk(const fs::path& root, const fs::path& working_directory, const IsMigra
       }
       // Django does not load sub-packages of a migrations package.
       if (directory && !symlink && !in_migrations && !skipped_directory(entry.path()) &&
-          !exclude.excluded(normal(entry.path()), true)) {
+          (exclude.empty() || !exclude.excluded(normal(entry.path()), true))) {
         subdirs.push_back(entry.path());
       }
     }
     if (numbered) {
-      for (const fs::path& m : modules) add(m);
+      for (fs::path& m : modules) add(std::move(m));
       if (!excluded_any && !ec) complete_dirs.push_back(normal(dir));
     }
     if (ec) errors.push_back({display_path(dir, working_directory), error_text(ec)});
@@ -152,9 +153,11 @@ Discovery discover(const std::vector<fs::path>& paths, const config::Config& con
     return std::find(config.migrations_dirs.begin(), config.migrations_dirs.end(), name) !=
            config.migrations_dirs.end();
   };
-  const auto add = [&](const fs::path& file) {
+  const auto add = [&](fs::path file) {
     MigrationPath m;
-    m.path = normal(file.is_absolute() ? file : working_directory / file);
+    m.path = file.is_absolute() && plainly_normal(file.native()) ? std::move(file)
+             : file.is_absolute()                                 ? file.lexically_normal()
+                                                                  : normal(working_directory / file);
     m.display = display_path(m.path, working_directory);
     if (!seen.insert(m.display).second) return;
     // `/…/<app>/<migrations>/<name>.py`, split by hand when it is plainly normal (what walking a

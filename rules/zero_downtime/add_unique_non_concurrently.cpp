@@ -163,7 +163,12 @@ class AddUniqueNonConcurrently final : public rule::OperationRule {
   void check(const rule::OperationContext& context) const override {
     if (!zd::on_postgresql(context)) return;
     const ir::Operation& op = context.operation();
-    const std::string model_key = op.model_key();
+    // Most added and altered fields are not unique: nothing to look up or name for them.
+    if (op.kind() == ir::OperationKind::AddField || op.kind() == ir::OperationKind::AlterField) {
+      const ir::FieldSpec* f = op.field();
+      if (f == nullptr || f->unique != ir::Tri::Yes || f->primary_key == ir::Tri::Yes) return;
+    }
+    const std::string& model_key = op.model_key();
     if (model_key.empty() || context.on_new_table()) return;
     const state::ModelState* model = context.model_before();
     if (!zd::has_own_table(model)) return;
