@@ -4,8 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <ctime>
 
 #include "analyzer/cache/ir_codec.h"
 #include "godwit_extractor_fingerprint.h"
@@ -79,11 +82,13 @@ class RecordReader {
 };
 
 // A whole file into `out`; false when it does not exist, is not a regular file or cannot be read.
-bool read_whole(const fs::path& path, std::string& out) {
+// Reads a whole regular file; `modified` gets its modification time (seconds since the epoch).
+bool read_whole(const fs::path& path, std::string& out, std::time_t& modified) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st {};
   bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= kMaxPackSize;
+  modified = st.st_mtim.tv_sec;
   if (ok) {
     out.resize(static_cast<size_t>(st.st_size));
     size_t done = 0;
@@ -130,6 +135,67 @@ int write_atomically(const fs::path& path, std::string_view data, std::atomic<ui
     return error;
   }
   return EEXIST;
+}
+
+// Packs nothing has read or written for this long go when a cache is opened: they belong to a
+// godwit no longer run (each version writes packs of its own) or to a migrations folder that was
+// moved or deleted. A pack in use never gets that old: reading one that is more than a day old
+// sets its time to now.
+constexpr std::time_t kUnusedPackAge = 30 * 24 * 3600;
+constexpr std::time_t kRefreshAge = 24 * 3600;
+// A temporary file older than this was left by a writer that died (a live one renames its own
+// within moments).
+constexpr std::time_t kAbandonedTempAge = 24 * 3600;
+// The sweep runs at most this often: the time of its marker file tells when it last did.
+constexpr std::time_t kSweepInterval = 24 * 3600;
+constexpr std::string_view kSweepMarker = ".last-sweep";
+
+// `ir<digits>`: a folder of packs of some format version.
+bool is_format_folder(std::string_view name) {
+  return name.size() > 2 && name.starts_with("ir") &&
+         std::all_of(name.begin() + 2, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::time_t modified_at(const fs::path& path, bool& regular) {
+  struct stat st {};
+  regular = ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  return regular ? st.st_mtim.tv_sec : 0;
+}
+
+// Removes unused packs and abandoned temporary files from every format folder of the cache, and
+// format folders left empty, at most once a day. Only regular files with the names godwit gives
+// them are touched; symlinks and anything else in the folder stay.
+void sweep(const fs::path& dir, const fs::path& current) {
+  const std::time_t now = std::time(nullptr);
+  const fs::path marker = dir / kSweepMarker;
+  bool regular = false;
+  const std::time_t last = modified_at(marker, regular);
+  if (regular && now - last < kSweepInterval && last <= now) return;
+  // Marked first, so that runs starting meanwhile leave the sweep to this one.
+  const int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+  if (fd < 0) return;
+  const bool marked = ::futimens(fd, nullptr) == 0;
+  ::close(fd);
+  if (!marked) return;
+  std::error_code ec;
+  for (fs::directory_iterator formats(dir, ec), end; !ec && formats != end; formats.increment(ec)) {
+    const fs::path folder = formats->path();
+    std::error_code folder_ec;
+    if (!is_format_folder(folder.filename().string()) || !fs::is_directory(formats->symlink_status(folder_ec))) continue;
+    for (fs::directory_iterator it(folder, folder_ec), stop; !folder_ec && it != stop; it.increment(folder_ec)) {
+      const std::string name = it->path().filename().string();
+      const bool pack = name.ends_with(".pack") && !name.starts_with(".");
+      const bool temp = name.starts_with(".tmp-");
+      if (!pack && !temp) continue;
+      const std::time_t modified = modified_at(it->path(), regular);
+      if (regular && now - modified > (pack ? kUnusedPackAge : kAbandonedTempAge)) {
+        std::error_code remove_ec;
+        fs::remove(it->path(), remove_ec);
+      }
+    }
+    // A format folder of another version that has nothing left (a non-empty one stays).
+    if (folder.lexically_normal() != current.lexically_normal()) ::rmdir(folder.c_str());
+  }
 }
 
 int ensure_file(const fs::path& path, std::string_view contents, std::atomic<uint64_t>& counter) {
@@ -192,6 +258,7 @@ std::unique_ptr<IrCache> IrCache::open(const fs::path& dir, std::string& error) 
     error = "cannot write in " + dir.string() + ": " + std::strerror(failed);
     return nullptr;
   }
+  sweep(dir, cache->entries_);
   return cache;
 }
 
@@ -223,8 +290,11 @@ IrCache::Folder::Folder(const IrCache& cache, fs::path migrations_dir)
     : cache_(cache), dir_(std::move(migrations_dir)) {
   const std::string key = cache_.pack_key(dir_);
   pack_path_ = cache_.entries_ / (to_hex(digest(key)) + ".pack");
-  if (read_whole(pack_path_, pack_)) {
+  std::time_t modified = 0;
+  if (read_whole(pack_path_, pack_, modified)) {
     pack_damaged_ = !parse_pack(key);
+    // In use: not to be swept (see kUnusedPackAge). A pack that changes is rewritten anyway.
+    if (!pack_damaged_ && std::time(nullptr) - modified > kRefreshAge) ::utimensat(AT_FDCWD, pack_path_.c_str(), nullptr, 0);
   } else {
     // No pack yet, or something that cannot be read as one (a folder where it should be).
     std::error_code ec;

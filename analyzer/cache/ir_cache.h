@@ -48,6 +48,11 @@ std::filesystem::path default_cache_dir(const std::filesystem::path& project_roo
 // folder and renamed over the old one, so concurrent runs (several godwit processes) only ever
 // see whole packs; the last one written wins. godwit writes nothing else anywhere: `.gitignore`
 // (`*`) and `CACHEDIR.TAG` inside the folder keep it out of version control and backups.
+//
+// The cache does not grow without end: opening it removes, at most once a day (`.last-sweep`
+// marks when), packs that no run has read or written for 30 days — those of other godwit
+// versions and of migrations folders that no longer exist — and temporary files a dead writer
+// left; reading a pack that is more than a day old refreshes its time.
 class IrCache {
  public:
   struct Stats {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -640,4 +641,82 @@ TEST_CASE("an unusable cache folder costs at most a warning, never the result", 
     if (set != nullptr) ::setenv("GODWIT_CACHE_DIR", saved.c_str(), 1);
     CHECK(fs::is_regular_file(blocked));
   }
+}
+
+namespace {
+
+// Sets a file's modification time `days` days back from now.
+void age(const fs::path& path, int days) {
+  const auto when = fs::file_time_type::clock::now() - std::chrono::hours(24 * days);
+  fs::last_write_time(path, when);
+}
+
+int days_old(const fs::path& path) {
+  return static_cast<int>(
+      std::chrono::duration_cast<std::chrono::hours>(fs::file_time_type::clock::now() - fs::last_write_time(path)).count() /
+      24);
+}
+
+}  // namespace
+
+TEST_CASE("opening the cache sweeps packs unused for a month and abandoned temporary files, daily", "[cache]") {
+  CacheFixture f;
+  const fs::path cache_dir = f.dir.path() / "cache";
+  const auto source = f.module("0002_change", kMigration);
+  {
+    auto folder = f.cache->folder(f.migrations);
+    folder->store(extract(source));
+    folder->commit();
+  }
+  REQUIRE(fs::is_regular_file(f.pack()));
+  const fs::path current = f.pack().parent_path();
+  REQUIRE(fs::is_regular_file(cache_dir / ".last-sweep"));
+
+  // Reading a pack in use that is more than a day old refreshes it; a fresh one is left alone.
+  age(f.pack(), 3);
+  CHECK(f.cache->folder(f.migrations)->load(source, "shop", "0002_change"));
+  CHECK(days_old(f.pack()) == 0);
+
+  // What the sweep may remove, and what it must leave.
+  const fs::path unused = current / "0123456789abcdef0123456789abcdef.pack";  // a folder gone, or another version's
+  const fs::path recent = current / "fedcba9876543210fedcba9876543210.pack";
+  const fs::path dead_temp = current / ".tmp-4242-0-x.pack";
+  const fs::path live_temp = current / ".tmp-4243-0-x.pack";
+  const fs::path foreign = current / "notes.txt";  // not godwit's: never touched
+  const fs::path old_format = cache_dir / "ir1";
+  const fs::path other_dir = cache_dir / "kept";
+  fs::create_directories(old_format);
+  fs::create_directories(other_dir);
+  for (const auto& p : {unused, recent, dead_temp, live_temp, foreign, old_format / "aaaa.pack", other_dir / "old.pack"}) {
+    overwrite(p, "x");
+  }
+  age(unused, 31);
+  age(recent, 29);
+  age(dead_temp, 2);
+  age(foreign, 400);
+  age(old_format / "aaaa.pack", 60);
+  age(other_dir / "old.pack", 60);
+  const fs::path link = current / "linked.pack";  // a symlink to an old file: neither it nor its target goes
+  fs::create_symlink(other_dir / "old.pack", link);
+
+  std::string error;
+  // The sweep ran less than a day ago: nothing goes.
+  REQUIRE(IrCache::open(cache_dir, error));
+  CHECK(fs::exists(unused));
+  CHECK(fs::exists(dead_temp));
+
+  age(cache_dir / ".last-sweep", 2);
+  REQUIRE(IrCache::open(cache_dir, error));
+  CHECK_FALSE(fs::exists(unused));
+  CHECK_FALSE(fs::exists(dead_temp));
+  CHECK_FALSE(fs::exists(old_format));  // emptied, then removed
+  CHECK(fs::exists(recent));
+  CHECK(fs::exists(live_temp));
+  CHECK(fs::exists(foreign));
+  CHECK(fs::exists(f.pack()));
+  CHECK(fs::exists(other_dir / "old.pack"));
+  CHECK(fs::is_symlink(link));
+  CHECK(days_old(cache_dir / ".last-sweep") == 0);
+  // The cache still works after the sweep.
+  CHECK(f.cache->folder(f.migrations)->load(source, "shop", "0002_change"));
 }
