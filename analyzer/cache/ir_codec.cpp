@@ -44,11 +44,14 @@ class Writer {
 
   void byte(uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void number(uint64_t v) {
+    char digits[10];
+    size_t n = 0;
     while (v >= 0x80) {
-      byte(static_cast<uint8_t>(v | 0x80));
+      digits[n++] = static_cast<char>(static_cast<uint8_t>(v | 0x80));
       v >>= 7;
     }
-    byte(static_cast<uint8_t>(v));
+    digits[n++] = static_cast<char>(v);
+    out_.append(digits, n);
   }
   void signed_number(int64_t v) {
     const auto u = static_cast<uint64_t>(v);
@@ -526,7 +529,7 @@ bool consistent(const ir::Migration& m, uint64_t lambda_bound) {
 
 std::string encode_migration(const ir::Migration& migration) {
   std::string out;
-  out.reserve(migration.file().text().size() / 2 + 64);
+  out.reserve(migration.file().text().size() + 64);  // the IR encodes to about the module's size
   Writer w(out);
   transfer_header(w, migration);
   w.number(migration.operations.size());
