@@ -1,6 +1,8 @@
 #include "analyzer/graph/migration_graph.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <deque>
 #include <tuple>
 #include <unordered_set>
@@ -39,6 +41,7 @@ bool MigrationGraph::key_less(NodeId a, NodeId b) const {
 }
 
 NodeId MigrationGraph::intern(std::string_view app, std::string_view name) {
+  if (const auto id = find(app, name)) return *id;
   const auto [it, inserted] = index_.try_emplace(key_of(app, name), static_cast<NodeId>(nodes_.size()));
   if (inserted) {
     Node node;
@@ -50,7 +53,21 @@ NodeId MigrationGraph::intern(std::string_view app, std::string_view name) {
 }
 
 std::optional<NodeId> MigrationGraph::find(std::string_view app, std::string_view name) const {
-  const auto it = index_.find(key_of(app, name));
+  // The key on the stack when it fits (it nearly always does).
+  std::array<char, 256> buffer;
+  const size_t size = app.size() + 1 + name.size();
+  std::string built;
+  std::string_view key;
+  if (size <= buffer.size()) {
+    std::memcpy(buffer.data(), app.data(), app.size());
+    buffer[app.size()] = '\x1f';
+    std::memcpy(buffer.data() + app.size() + 1, name.data(), name.size());
+    key = std::string_view(buffer.data(), size);
+  } else {
+    built = key_of(app, name);
+    key = built;
+  }
+  const auto it = index_.find(key);
   if (it == index_.end()) return std::nullopt;
   return it->second;
 }
@@ -131,7 +148,7 @@ std::vector<NodeId> MigrationGraph::all_leaves() const {
   return out;
 }
 
-void MigrationGraph::apply_squash(NodeId squash) {
+void MigrationGraph::apply_squash(NodeId squash, std::vector<std::vector<uint32_t>>& edges_of, std::vector<uint8_t>& mark) {
   const ir::Migration& m = *nodes_[squash].migration;
   std::unordered_set<NodeId> replaced;
   for (const ir::MigrationRef& ref : m.replaces) {
@@ -157,20 +174,27 @@ void MigrationGraph::apply_squash(NodeId squash) {
       if (!replaced.contains(p) && p != squash) link(squash, p);
     }
   }
-  // The declared edges of the replaced migrations now come from, or lead to, the squash: one
-  // pass over the edges for the whole squash (an edge between two replaced ones stays as it is).
+  // The declared edges of the replaced migrations now come from, or lead to, the squash (an edge
+  // between two replaced ones stays as it is). Only the edges at the nodes removed now are
+  // looked at: a pass over every edge for every squash would grow with their product.
   if (removed_now.empty()) return;
   enum : uint8_t { kOther, kReplaced, kRemovedNow };
-  std::vector<uint8_t> mark(nodes_.size(), kOther);
   for (const NodeId r : replaced) mark[r] = kReplaced;
   for (const NodeId r : removed_now) mark[r] = kRemovedNow;
-  for (Edge& e : edges_) {
-    if (mark[e.parent] == kRemovedNow && mark[e.child] == kOther) {
-      e.parent = squash;
-    } else if (mark[e.child] == kRemovedNow && mark[e.parent] == kOther) {
-      e.child = squash;
+  for (const NodeId r : ordered) {
+    if (mark[r] != kRemovedNow) continue;
+    for (const uint32_t i : edges_of[r]) {
+      Edge& e = edges_[i];
+      if (mark[e.parent] == kRemovedNow && mark[e.child] == kOther) {
+        e.parent = squash;
+        edges_of[squash].push_back(i);
+      } else if (mark[e.child] == kRemovedNow && mark[e.parent] == kOther) {
+        e.child = squash;
+        edges_of[squash].push_back(i);
+      }
     }
   }
+  for (const NodeId r : replaced) mark[r] = kOther;
 }
 
 MigrationGraph MigrationGraph::build(std::span<const ir::Migration* const> modules, const config::Config& config) {
@@ -227,10 +251,12 @@ MigrationGraph MigrationGraph::build(std::span<const ir::Migration* const> modul
   for (const NodeId id : real) {
     const ir::Migration& m = *g.nodes_[id].migration;
     for (const ir::Dependency& d : m.dependencies) {
-      std::string app = d.app;
-      std::string name = d.name;
+      std::string swappable;  // the app a swappable dependency resolves to
+      std::string_view app = d.app;
+      std::string_view name = d.name;
       if (d.kind == ir::Dependency::Kind::Swappable) {
-        app = swappable_app(config, d.setting);
+        swappable = swappable_app(config, d.setting);
+        app = swappable;
         name = "__first__";
       } else if (d.kind == ir::Dependency::Kind::Unknown) {
         continue;
@@ -249,8 +275,14 @@ MigrationGraph MigrationGraph::build(std::span<const ir::Migration* const> modul
   }
 
   // Squashed migrations stand for the ones they replace.
+  std::vector<std::vector<uint32_t>> edges_of(g.nodes_.size());
+  for (uint32_t i = 0; i < g.edges_.size(); ++i) {
+    edges_of[g.edges_[i].parent].push_back(i);
+    if (g.edges_[i].child != g.edges_[i].parent) edges_of[g.edges_[i].child].push_back(i);
+  }
+  std::vector<uint8_t> mark(g.nodes_.size(), 0);
   for (const NodeId id : real) {
-    if (!g.nodes_[id].migration->replaces.empty()) g.apply_squash(id);
+    if (!g.nodes_[id].migration->replaces.empty()) g.apply_squash(id, edges_of, mark);
   }
 
   // What is still a placeholder is a dependency on a migration that does not exist.

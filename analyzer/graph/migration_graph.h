@@ -107,7 +107,9 @@ class MigrationGraph {
   void add_edge(NodeId child, NodeId parent, const ir::Migration* declared_in, source::TextRange entry,
                 bool run_before);
   std::optional<NodeId> root_of(std::string_view app) const;
-  void apply_squash(NodeId squash);
+  // `edges_of`: the indices of the edges at each node (kept up to date as edges move to the
+  // squash); `mark`: one byte per node, all zero between calls.
+  void apply_squash(NodeId squash, std::vector<std::vector<uint32_t>>& edges_of, std::vector<uint8_t>& mark);
   void compute_plan();
   void compute_cycles();
   bool key_less(NodeId a, NodeId b) const;
@@ -116,7 +118,12 @@ class MigrationGraph {
 
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
-  std::unordered_map<std::string, NodeId> index_;
+  // "app\x1fname" -> node, looked up by views (a lookup builds no string).
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  std::unordered_map<std::string, NodeId, KeyHash, std::equal_to<>> index_;
   std::vector<std::string> apps_;
   std::vector<std::string> apps_with_unknown_edges_;
   std::vector<MissingDependency> missing_;
