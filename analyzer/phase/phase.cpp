@@ -154,7 +154,7 @@ OperationPhase infer(const PhaseContext& ctx, const ir::Operation& op) {
   OperationPhase result;
   result.operation = &op;
   result.range = op.range();
-  const std::string model_key = op.model_key();
+  const std::string& model_key = op.model_key();
   const bool has_model = !model_key.empty();
   const bool new_table = has_model && ctx.is_new_table(model_key);
   result.existing_table = has_model && !new_table && op.kind() != OperationKind::CreateModel;

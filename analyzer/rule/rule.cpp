@@ -84,7 +84,7 @@ std::string OperationContext::model_name() const {
 }
 
 const state::ModelState* OperationContext::model_before() const {
-  const std::string key = operation_.model_key();
+  const std::string& key = operation_.model_key();
   if (key.empty()) return nullptr;
   return state().model(migration().app_label, key);
 }

@@ -107,7 +107,7 @@ class AddNotNullField final : public rule::OperationRule {
     const ir::Operation& op = context.operation();
     const ir::FieldSpec* field = op.field();
     const std::string* name = op.string_arg(ir::Param::name);
-    const std::string model_key = op.model_key();
+    const std::string& model_key = op.model_key();
     if (field == nullptr || name == nullptr || model_key.empty()) return;
     if (field->null != ir::Tri::No || field->db_default != nullptr || field->has_unpacking) return;
     if (!field->has_column() || field->field_class == ir::FieldClass::GeneratedField) return;

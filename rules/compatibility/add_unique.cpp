@@ -98,7 +98,7 @@ class AddUnique final : public rule::OperationRule {
 
   void check(const rule::OperationContext& context) const override {
     const ir::Operation& op = context.operation();
-    const std::string model_key = op.model_key();
+    const std::string& model_key = op.model_key();
     if (model_key.empty() || context.on_new_table() || context.runs_after_deploy()) return;
     const state::ModelState* model = context.model_before();
     if (model != nullptr && (!model->managed || model->proxy)) return;

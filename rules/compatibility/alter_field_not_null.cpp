@@ -140,7 +140,7 @@ class AlterFieldNotNull final : public rule::OperationRule {
   void check(const rule::OperationContext& context) const override {
     const ir::Operation& op = context.operation();
     const std::string* name = op.string_arg(ir::Param::name);
-    const std::string model_key = op.model_key();
+    const std::string& model_key = op.model_key();
     if (name == nullptr || model_key.empty() || op.field() == nullptr) return;
     if (op.field()->null != ir::Tri::No || op.field()->has_unpacking || !op.field()->has_column()) return;
     if (context.on_new_table() || context.runs_after_deploy()) return;

@@ -116,7 +116,7 @@ class AlterFieldType final : public rule::OperationRule {
   void check(const rule::OperationContext& context) const override {
     const ir::Operation& op = context.operation();
     const std::string* name = op.string_arg(ir::Param::name);
-    const std::string model_key = op.model_key();
+    const std::string& model_key = op.model_key();
     if (name == nullptr || model_key.empty() || op.field() == nullptr || op.field()->has_unpacking) return;
     if (context.on_new_table()) return;
     const std::string& app = context.migration().app_label;

@@ -87,7 +87,7 @@ class DeleteModelRule final : public rule::OperationRule {
 
   void check(const rule::OperationContext& context) const override {
     const ir::Operation& op = context.operation();
-    const std::string model_key = op.model_key();
+    const std::string& model_key = op.model_key();
     if (model_key.empty() || context.on_new_table() || context.runs_after_deploy()) return;
     const std::string& app = context.migration().app_label;
     // Removed from the state by an earlier migration: this is the second phase.

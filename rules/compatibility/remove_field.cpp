@@ -89,7 +89,7 @@ class RemoveFieldRule final : public rule::OperationRule {
   void check(const rule::OperationContext& context) const override {
     const ir::Operation& op = context.operation();
     const std::string* name = op.string_arg(ir::Param::name);
-    const std::string model_key = op.model_key();
+    const std::string& model_key = op.model_key();
     if (name == nullptr || model_key.empty()) return;
     if (context.on_new_table() || context.runs_after_deploy()) return;
     const state::FieldLookup lookup = context.state().lookup_field(context.migration().app_label, model_key, *name);

@@ -118,7 +118,7 @@ class IrreversibleRemoveField final : public rule::OperationRule {
   void check(const rule::OperationContext& context) const override {
     const ir::Operation& op = context.operation();
     const std::string* name = op.string_arg(ir::Param::name);
-    const std::string model_key = op.model_key();
+    const std::string& model_key = op.model_key();
     if (name == nullptr || model_key.empty()) return;
     const state::FieldLookup before = context.state().lookup_field(context.migration().app_label, model_key, *name);
     if (before.knowledge != state::Knowledge::Known) return;

@@ -119,7 +119,7 @@ class AddCheckConstraintValidated final : public rule::OperationRule {
   void check(const rule::OperationContext& context) const override {
     if (!zd::on_postgresql(context)) return;
     const ir::Operation& op = context.operation();
-    const std::string model_key = op.model_key();
+    const std::string& model_key = op.model_key();
     if (model_key.empty() || context.on_new_table() || !zd::has_own_table(context.model_before())) return;
     const ir::Value* c = op.arg(ir::Param::constraint).value;
     if (c == nullptr) return;
