@@ -156,46 +156,24 @@ bool is_format_folder(std::string_view name) {
          std::all_of(name.begin() + 2, name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::time_t modified_at(const fs::path& path, bool& regular) {
-  struct stat st {};
-  regular = ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-  return regular ? st.st_mtim.tv_sec : 0;
+// `<32 hex digits>.pack`, the name pack_path() gives.
+bool is_pack_name(std::string_view name) {
+  return name.size() == 32 + 5 && name.ends_with(".pack") &&
+         std::all_of(name.begin(), name.begin() + 32, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-// Removes unused packs and abandoned temporary files from every format folder of the cache, and
-// format folders left empty, at most once a day. Only regular files with the names godwit gives
-// them are touched; symlinks and anything else in the folder stay.
-void sweep(const fs::path& dir, const fs::path& current) {
-  const std::time_t now = std::time(nullptr);
-  const fs::path marker = dir / kSweepMarker;
-  bool regular = false;
-  const std::time_t last = modified_at(marker, regular);
-  if (regular && now - last < kSweepInterval && last <= now) return;
-  // Marked first, so that runs starting meanwhile leave the sweep to this one.
-  const int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-  if (fd < 0) return;
-  const bool marked = ::futimens(fd, nullptr) == 0;
-  ::close(fd);
-  if (!marked) return;
-  std::error_code ec;
-  for (fs::directory_iterator formats(dir, ec), end; !ec && formats != end; formats.increment(ec)) {
-    const fs::path folder = formats->path();
-    std::error_code folder_ec;
-    if (!is_format_folder(folder.filename().string()) || !fs::is_directory(formats->symlink_status(folder_ec))) continue;
-    for (fs::directory_iterator it(folder, folder_ec), stop; !folder_ec && it != stop; it.increment(folder_ec)) {
-      const std::string name = it->path().filename().string();
-      const bool pack = name.ends_with(".pack") && !name.starts_with(".");
-      const bool temp = name.starts_with(".tmp-");
-      if (!pack && !temp) continue;
-      const std::time_t modified = modified_at(it->path(), regular);
-      if (regular && now - modified > (pack ? kUnusedPackAge : kAbandonedTempAge)) {
-        std::error_code remove_ec;
-        fs::remove(it->path(), remove_ec);
-      }
-    }
-    // A format folder of another version that has nothing left (a non-empty one stays).
-    if (folder.lexically_normal() != current.lexically_normal()) ::rmdir(folder.c_str());
-  }
+// `.tmp-<pid>-<n>-<pack name>`, what write_atomically() writes a pack to before renaming it.
+bool is_temporary_pack_name(std::string_view name) {
+  return name.starts_with(".tmp-") && name.size() > 37 && is_pack_name(name.substr(name.size() - 37));
+}
+
+// The modification time of what `path` names (not following a symlink), and its type.
+std::time_t modified_at(const fs::path& path, bool& regular, bool& directory) {
+  struct stat st {};
+  const bool found = ::lstat(path.c_str(), &st) == 0;
+  regular = found && S_ISREG(st.st_mode);
+  directory = found && S_ISDIR(st.st_mode);
+  return found ? st.st_mtim.tv_sec : 0;
 }
 
 int ensure_file(const fs::path& path, std::string_view contents, std::atomic<uint64_t>& counter) {
@@ -258,7 +236,6 @@ std::unique_ptr<IrCache> IrCache::open(const fs::path& dir, std::string& error) 
     error = "cannot write in " + dir.string() + ": " + std::strerror(failed);
     return nullptr;
   }
-  sweep(dir, cache->entries_);
   return cache;
 }
 
@@ -282,6 +259,45 @@ std::unique_ptr<IrCache::Folder> IrCache::folder(const fs::path& migrations_dir)
   return std::unique_ptr<Folder>(new Folder(*this, migrations_dir));
 }
 
+void IrCache::sweep() const {
+  const std::time_t now = std::time(nullptr);
+  const fs::path marker = dir_ / kSweepMarker;
+  bool regular = false;
+  bool directory = false;
+  const std::time_t last = modified_at(marker, regular, directory);
+  if (regular && last <= now && now - last < kSweepInterval) return;
+  // Marked first, so that runs ending meanwhile leave the sweep to this one.
+  const int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+  if (fd < 0) return;
+  const bool marked = ::futimens(fd, nullptr) == 0;
+  ::close(fd);
+  if (!marked) return;
+  std::error_code ec;
+  for (fs::directory_iterator formats(dir_, ec), end; !ec && formats != end; formats.increment(ec)) {
+    const fs::path folder = formats->path();
+    if (!is_format_folder(folder.filename().string())) continue;
+    modified_at(folder, regular, directory);
+    if (!directory) continue;  // a symlink or a file: not ours to look into
+    std::error_code folder_ec;
+    for (fs::directory_iterator it(folder, folder_ec), stop; !folder_ec && it != stop; it.increment(folder_ec)) {
+      const std::string name = it->path().filename().string();
+      const bool pack = is_pack_name(name);
+      if (!pack && !is_temporary_pack_name(name)) continue;
+      const std::time_t modified = modified_at(it->path(), regular, directory);
+      if (regular && now - modified > (pack ? kUnusedPackAge : kAbandonedTempAge)) {
+        std::error_code remove_ec;
+        fs::remove(it->path(), remove_ec);
+      }
+    }
+    // The folder of another format version, once nothing is left in it and nothing has been
+    // added to it for as long as a pack stays (a run of that version may have just made it).
+    const std::time_t changed = modified_at(folder, regular, directory);
+    if (directory && now - changed > kUnusedPackAge && folder.lexically_normal() != entries_.lexically_normal()) {
+      ::rmdir(folder.c_str());
+    }
+  }
+}
+
 IrCache::Stats IrCache::stats() const {
   return Stats{hits_.load(), misses_.load(), rejected_.load(), packs_written_.load(), write_failures_.load()};
 }
@@ -294,7 +310,9 @@ IrCache::Folder::Folder(const IrCache& cache, fs::path migrations_dir)
   if (read_whole(pack_path_, pack_, modified)) {
     pack_damaged_ = !parse_pack(key);
     // In use: not to be swept (see kUnusedPackAge). A pack that changes is rewritten anyway.
-    if (!pack_damaged_ && std::time(nullptr) - modified > kRefreshAge) ::utimensat(AT_FDCWD, pack_path_.c_str(), nullptr, 0);
+    if (!pack_damaged_ && std::time(nullptr) - modified > kRefreshAge) {
+      ::utimensat(AT_FDCWD, pack_path_.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
+    }
   } else {
     // No pack yet, or something that cannot be read as one (a folder where it should be).
     std::error_code ec;

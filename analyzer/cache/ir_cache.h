@@ -49,7 +49,7 @@ std::filesystem::path default_cache_dir(const std::filesystem::path& project_roo
 // see whole packs; the last one written wins. godwit writes nothing else anywhere: `.gitignore`
 // (`*`) and `CACHEDIR.TAG` inside the folder keep it out of version control and backups.
 //
-// The cache does not grow without end: opening it removes, at most once a day (`.last-sweep`
+// The cache does not grow without end: sweep() removes, at most once a day (`.last-sweep`
 // marks when), packs that no run has read or written for 30 days — those of other godwit
 // versions and of migrations folders that no longer exist — and temporary files a dead writer
 // left; reading a pack that is more than a day old refreshes its time.
@@ -115,6 +115,12 @@ class IrCache {
 
   // Reads the pack of a migrations folder (none yet, or an unusable one, gives an empty folder).
   [[nodiscard]] std::unique_ptr<Folder> folder(const std::filesystem::path& migrations_dir) const;
+
+  // Removes what no run uses any more (see above), at most once a day. Call it once a run has
+  // read the packs it needs: reading is what keeps a pack in use from being swept. Only regular
+  // files named as godwit names packs and their temporary files, in `ir<N>` folders, are
+  // removed; nothing is followed through a symlink.
+  void sweep() const;
 
   // Where the pack of a migrations folder is (whether or not it exists): for tests and tools.
   [[nodiscard]] std::filesystem::path pack_path(const std::filesystem::path& migrations_dir) const;

@@ -65,6 +65,7 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
   analysis_options.diff_base = options.diff_base;
   analysis_options.cache = ir_cache.get();
   Analysis analysis = analyze(analysis_options, config, cwd);
+  if (ir_cache) ir_cache->sweep();  // after the run has read (and so kept) the packs it uses
   for (const auto& e : analysis.config_errors) err << "godwit: error: " << e << "\n";
   if (!analysis.config_errors.empty()) return kExitError;
   for (const auto& e : analysis.errors) err << "godwit: error: " << e.path << ": " << e.message << "\n";

@@ -8,7 +8,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -84,20 +86,45 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
   std::vector<std::optional<engine::ProjectFile>> loaded(count);
   std::vector<std::optional<discovery::DiscoveryError>> failures(count);
 
-  // With a cache, the work comes in migrations folders: a thread takes a whole folder, reads its
-  // pack, loads (or extracts and stores) its modules and writes the pack back. Threads never wait
-  // for one another's pack, and only as many packs are in memory as there are threads. The
-  // largest folders go first, so that the last ones to finish are small.
-  std::vector<std::vector<size_t>> folders;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // With a cache, the work comes in pieces of migrations folders: a folder's pack is read by the
+  // first thread that needs it and written back by the one that finishes the folder's last
+  // piece. Most folders are one piece, so threads rarely wait for each other's pack and only a
+  // few packs are in memory at once; a folder with more than a quarter of a thread's share of
+  // the modules (an app with a long history, or the only app) is cut into pieces of that size,
+  // so that it is shared out between the threads too. The largest folders go first, so that
+  // the last pieces to finish are small.
+  const size_t piece_size = std::max<size_t>(64, (count + 4 * threads - 1) / (4 * threads));
+  struct CachedFolder {
+    std::vector<size_t> files;
+    std::once_flag opened;
+    std::unique_ptr<cache::IrCache::Folder> entries;
+    std::atomic<size_t> pending{0};  // pieces not finished
+  };
+  struct Piece {
+    CachedFolder* folder;
+    size_t begin;
+    size_t end;
+  };
+  std::deque<CachedFolder> folders;
+  std::vector<Piece> pieces;
   if (cache != nullptr) {
-    std::map<std::filesystem::path, size_t> index;
+    std::map<std::filesystem::path, CachedFolder*> index;
     for (size_t i = 0; i < count; ++i) {
-      const auto [it, added] = index.try_emplace(discovery.files[i].path.parent_path(), folders.size());
-      if (added) folders.emplace_back();
-      folders[it->second].push_back(i);
+      auto [it, added] = index.try_emplace(discovery.files[i].path.parent_path(), nullptr);
+      if (added) it->second = &folders.emplace_back();
+      it->second->files.push_back(i);
     }
-    std::stable_sort(folders.begin(), folders.end(),
-                     [](const std::vector<size_t>& a, const std::vector<size_t>& b) { return a.size() > b.size(); });
+    std::vector<CachedFolder*> by_size;
+    for (CachedFolder& f : folders) by_size.push_back(&f);
+    std::stable_sort(by_size.begin(), by_size.end(),
+                     [](const CachedFolder* a, const CachedFolder* b) { return a->files.size() > b->files.size(); });
+    for (CachedFolder* f : by_size) {
+      for (size_t begin = 0; begin < f->files.size(); begin += piece_size) {
+        pieces.push_back(Piece{f, begin, std::min(begin + piece_size, f->files.size())});
+        f->pending.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
   }
 
   const auto load_one = [&](frontend::PythonParser& parser, size_t i, cache::IrCache::Folder* entries) {
@@ -132,16 +159,19 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
       for (size_t i = next++; i < count; i = next++) load_one(parser, i, nullptr);
       return;
     }
-    for (size_t f = next++; f < folders.size(); f = next++) {
-      const std::unique_ptr<cache::IrCache::Folder> entries =
-          cache->folder(discovery.files[folders[f].front()].path.parent_path());
-      for (const size_t i : folders[f]) load_one(parser, i, entries.get());
-      entries->commit();
+    for (size_t p = next++; p < pieces.size(); p = next++) {
+      CachedFolder& folder = *pieces[p].folder;
+      std::call_once(folder.opened,
+                     [&] { folder.entries = cache->folder(discovery.files[folder.files.front()].path.parent_path()); });
+      for (size_t k = pieces[p].begin; k < pieces[p].end; ++k) load_one(parser, folder.files[k], folder.entries.get());
+      if (folder.pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        folder.entries->commit();
+        folder.entries.reset();
+      }
     }
   };
 
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  const size_t units = cache != nullptr ? folders.size() : count;
+  const size_t units = cache != nullptr ? pieces.size() : count;
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(units, 1)));
   if (threads <= 1) {
     work();

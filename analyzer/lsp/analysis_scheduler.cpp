@@ -198,6 +198,7 @@ JobResult run_job(const Job& job, const SchedulerSettings& settings, ParseState&
   }
   options.cache = ir_cache.get();
   driver::Analysis analysis = driver::analyze(options, config, settings.working_directory);
+  if (ir_cache) ir_cache->sweep();  // after the analysis has read (and so kept) the packs it uses
   result.batch.problems.insert(result.batch.problems.end(), analysis.config_errors.begin(),
                                analysis.config_errors.end());
 

@@ -659,7 +659,7 @@ int days_old(const fs::path& path) {
 
 }  // namespace
 
-TEST_CASE("opening the cache sweeps packs unused for a month and abandoned temporary files, daily", "[cache]") {
+TEST_CASE("the cache sweeps packs unused for a month and abandoned temporary files, daily", "[cache]") {
   CacheFixture f;
   const fs::path cache_dir = f.dir.path() / "cache";
   const auto source = f.module("0002_change", kMigration);
@@ -670,51 +670,59 @@ TEST_CASE("opening the cache sweeps packs unused for a month and abandoned tempo
   }
   REQUIRE(fs::is_regular_file(f.pack()));
   const fs::path current = f.pack().parent_path();
+  CHECK_FALSE(fs::exists(cache_dir / ".last-sweep"));  // opening does not sweep: a run sweeps once it has read
+  f.cache->sweep();
   REQUIRE(fs::is_regular_file(cache_dir / ".last-sweep"));
 
-  // Reading a pack in use that is more than a day old refreshes it; a fresh one is left alone.
-  age(f.pack(), 3);
+  // Reading a pack in use that is more than a day old refreshes it, so a sweep after the run
+  // that read it keeps it.
+  age(f.pack(), 31);
   CHECK(f.cache->folder(f.migrations)->load(source, "shop", "0002_change"));
   CHECK(days_old(f.pack()) == 0);
 
   // What the sweep may remove, and what it must leave.
-  const fs::path unused = current / "0123456789abcdef0123456789abcdef.pack";  // a folder gone, or another version's
+  const std::string hex = "0123456789abcdef0123456789abcdef";
+  const fs::path unused = current / (hex + ".pack");  // a folder gone, or another version's
   const fs::path recent = current / "fedcba9876543210fedcba9876543210.pack";
-  const fs::path dead_temp = current / ".tmp-4242-0-x.pack";
-  const fs::path live_temp = current / ".tmp-4243-0-x.pack";
-  const fs::path foreign = current / "notes.txt";  // not godwit's: never touched
-  const fs::path old_format = cache_dir / "ir1";
-  const fs::path other_dir = cache_dir / "kept";
+  const fs::path dead_temp = current / (".tmp-4242-0-" + hex + ".pack");
+  const fs::path live_temp = current / (".tmp-4243-0-" + hex + ".pack");
+  const fs::path foreign = current / "notes.txt";     // not a name godwit gives: never touched
+  const fs::path foreign_pack = current / "old.pack";
+  const fs::path old_format = cache_dir / "ir1";      // another format version's packs
+  const fs::path empty_format = cache_dir / "ir0";    // emptied long ago
+  const fs::path other_dir = cache_dir / "kept";      // not a format folder
   fs::create_directories(old_format);
+  fs::create_directories(empty_format);
   fs::create_directories(other_dir);
-  for (const auto& p : {unused, recent, dead_temp, live_temp, foreign, old_format / "aaaa.pack", other_dir / "old.pack"}) {
+  for (const auto& p : {unused, recent, dead_temp, live_temp, foreign, foreign_pack, old_format / (hex + ".pack"),
+                        other_dir / (hex + ".pack")}) {
     overwrite(p, "x");
   }
-  age(unused, 31);
+  for (const auto& p : {unused, old_format / (hex + ".pack"), other_dir / (hex + ".pack"), foreign, foreign_pack}) age(p, 31);
   age(recent, 29);
   age(dead_temp, 2);
-  age(foreign, 400);
-  age(old_format / "aaaa.pack", 60);
-  age(other_dir / "old.pack", 60);
-  const fs::path link = current / "linked.pack";  // a symlink to an old file: neither it nor its target goes
-  fs::create_symlink(other_dir / "old.pack", link);
+  age(empty_format, 60);
+  const fs::path link = current / "abcdefabcdefabcdefabcdefabcdefab.pack";  // a symlink: neither it nor its target goes
+  fs::create_symlink(other_dir / (hex + ".pack"), link);
 
-  std::string error;
   // The sweep ran less than a day ago: nothing goes.
-  REQUIRE(IrCache::open(cache_dir, error));
+  f.cache->sweep();
   CHECK(fs::exists(unused));
   CHECK(fs::exists(dead_temp));
 
   age(cache_dir / ".last-sweep", 2);
-  REQUIRE(IrCache::open(cache_dir, error));
+  f.cache->sweep();
   CHECK_FALSE(fs::exists(unused));
   CHECK_FALSE(fs::exists(dead_temp));
-  CHECK_FALSE(fs::exists(old_format));  // emptied, then removed
+  CHECK_FALSE(fs::exists(old_format / (hex + ".pack")));
+  CHECK(fs::is_directory(old_format));  // just emptied: a run of that version may be about to write
+  CHECK_FALSE(fs::exists(empty_format));
   CHECK(fs::exists(recent));
   CHECK(fs::exists(live_temp));
   CHECK(fs::exists(foreign));
+  CHECK(fs::exists(foreign_pack));
   CHECK(fs::exists(f.pack()));
-  CHECK(fs::exists(other_dir / "old.pack"));
+  CHECK(fs::exists(other_dir / (hex + ".pack")));
   CHECK(fs::is_symlink(link));
   CHECK(days_old(cache_dir / ".last-sweep") == 0);
   // The cache still works after the sweep.
