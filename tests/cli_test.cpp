@@ -27,19 +27,7 @@ class Migration(migrations.Migration):
     ]
 )py";
 
-constexpr std::string_view kUnsafe = R"py(from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    pass
-
-
-class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
-    operations = [
-        migrations.RunPython(forwards),
-    ]
-)py";
+constexpr std::string_view kUnsafe = godwit::test::kRunPythonWithoutReverse;
 
 }  // namespace
 

@@ -81,8 +81,8 @@ class RecordReader {
   size_t at_ = 0;
 };
 
-// A whole file into `out`; false when it does not exist, is not a regular file or cannot be read.
-// Reads a whole regular file; `modified` gets its modification time (seconds since the epoch).
+// A whole file into `out`, and its modification time (seconds since the epoch) into `modified`;
+// false when it does not exist, is not a regular file or cannot be read.
 bool read_whole(const fs::path& path, std::string& out, std::time_t& modified) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
@@ -137,10 +137,10 @@ int write_atomically(const fs::path& path, std::string_view data, std::atomic<ui
   return EEXIST;
 }
 
-// Packs nothing has read or written for this long go when a cache is opened: they belong to a
-// godwit no longer run (each version writes packs of its own) or to a migrations folder that was
-// moved or deleted. A pack in use never gets that old: reading one that is more than a day old
-// sets its time to now.
+// Packs nothing has read or written for this long go at the next sweep: they belong to a godwit
+// no longer run (each version writes packs of its own) or to a migrations folder that was moved
+// or deleted. A pack in use never gets that old: reading one that is more than a day old sets
+// its time to now.
 constexpr std::time_t kUnusedPackAge = 30 * 24 * 3600;
 constexpr std::time_t kRefreshAge = 24 * 3600;
 // A temporary file older than this was left by a writer that died (a live one renames its own
@@ -167,13 +167,16 @@ bool is_temporary_pack_name(std::string_view name) {
   return name.starts_with(".tmp-") && name.size() > 37 && is_pack_name(name.substr(name.size() - 37));
 }
 
-// The modification time of what `path` names (not following a symlink), and its type.
-std::time_t modified_at(const fs::path& path, bool& regular, bool& directory) {
+// What `path` names, not following a symlink: its type and modification time.
+struct Found {
+  bool regular = false;
+  bool directory = false;
+  std::time_t modified = 0;
+};
+Found look_at(const fs::path& path) {
   struct stat st {};
-  const bool found = ::lstat(path.c_str(), &st) == 0;
-  regular = found && S_ISREG(st.st_mode);
-  directory = found && S_ISDIR(st.st_mode);
-  return found ? st.st_mtim.tv_sec : 0;
+  if (::lstat(path.c_str(), &st) != 0) return {};
+  return Found{S_ISREG(st.st_mode), S_ISDIR(st.st_mode), st.st_mtim.tv_sec};
 }
 
 int ensure_file(const fs::path& path, std::string_view contents, std::atomic<uint64_t>& counter) {
@@ -262,10 +265,8 @@ std::unique_ptr<IrCache::Folder> IrCache::folder(const fs::path& migrations_dir)
 void IrCache::sweep() const {
   const std::time_t now = std::time(nullptr);
   const fs::path marker = dir_ / kSweepMarker;
-  bool regular = false;
-  bool directory = false;
-  const std::time_t last = modified_at(marker, regular, directory);
-  if (regular && last <= now && now - last < kSweepInterval) return;
+  const Found last = look_at(marker);
+  if (last.regular && last.modified <= now && now - last.modified < kSweepInterval) return;
   // Marked first, so that runs ending meanwhile leave the sweep to this one.
   const int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
   if (fd < 0) return;
@@ -275,24 +276,24 @@ void IrCache::sweep() const {
   std::error_code ec;
   for (fs::directory_iterator formats(dir_, ec), end; !ec && formats != end; formats.increment(ec)) {
     const fs::path folder = formats->path();
-    if (!is_format_folder(folder.filename().string())) continue;
-    modified_at(folder, regular, directory);
-    if (!directory) continue;  // a symlink or a file: not ours to look into
+    // A symlink or a file is not ours to look into.
+    if (!is_format_folder(folder.filename().string()) || !look_at(folder).directory) continue;
     std::error_code folder_ec;
     for (fs::directory_iterator it(folder, folder_ec), stop; !folder_ec && it != stop; it.increment(folder_ec)) {
       const std::string name = it->path().filename().string();
       const bool pack = is_pack_name(name);
       if (!pack && !is_temporary_pack_name(name)) continue;
-      const std::time_t modified = modified_at(it->path(), regular, directory);
-      if (regular && now - modified > (pack ? kUnusedPackAge : kAbandonedTempAge)) {
+      const Found file = look_at(it->path());
+      if (file.regular && now - file.modified > (pack ? kUnusedPackAge : kAbandonedTempAge)) {
         std::error_code remove_ec;
         fs::remove(it->path(), remove_ec);
       }
     }
     // The folder of another format version, once nothing is left in it and nothing has been
     // added to it for as long as a pack stays (a run of that version may have just made it).
-    const std::time_t changed = modified_at(folder, regular, directory);
-    if (directory && now - changed > kUnusedPackAge && folder.lexically_normal() != entries_.lexically_normal()) {
+    const Found emptied = look_at(folder);
+    if (emptied.directory && now - emptied.modified > kUnusedPackAge &&
+        folder.lexically_normal() != entries_.lexically_normal()) {
       ::rmdir(folder.c_str());
     }
   }

@@ -65,13 +65,9 @@ void Engine::check_migration(const rule::Analysis& analysis, const ir::Migration
   using When = rule::MigrationRule::When;
   // Names followed through the whole migration, from the state at its start (for the phases,
   // and for the rules that run before the operations).
-  const auto is_new = [&](std::string_view key) {
-    if (key.empty()) return false;
-    const state::ModelState* model = state.model(migration.app_label, key);
-    return model != nullptr && model->created_in != nullptr &&
-           (model->created_in == &migration || analysis.in_release(model->created_in));
+  const std::function<bool(std::string_view)> is_new_table = [&](std::string_view key) {
+    return analysis.is_new_table(state, migration, key);
   };
-  const std::function<bool(std::string_view)> is_new_table = is_new;
   const state::MigrationRenames renames{state::table_renames(migration, state, is_new_table),
                                         state::column_renames(migration, state, is_new_table)};
   const auto& tables = renames.tables;

@@ -1,8 +1,6 @@
 #include "analyzer/graph/migration_graph.h"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <deque>
 #include <tuple>
 #include <unordered_set>
@@ -11,13 +9,11 @@ namespace godwit::graph {
 
 namespace {
 
-std::string key_of(std::string_view app, std::string_view name) {
-  std::string key;
-  key.reserve(app.size() + name.size() + 1);
-  key.append(app);
+// "app\x1fname", the index's key, written into `key`.
+void write_key(std::string& key, std::string_view app, std::string_view name) {
+  key.assign(app);
   key += '\x1f';
   key.append(name);
-  return key;
 }
 
 bool is_node_module(const ir::Migration& m) { return m.has_migration_class || m.syntax_error.has_value(); }
@@ -42,7 +38,9 @@ bool MigrationGraph::key_less(NodeId a, NodeId b) const {
 
 NodeId MigrationGraph::intern(std::string_view app, std::string_view name) {
   if (const auto id = find(app, name)) return *id;
-  const auto [it, inserted] = index_.try_emplace(key_of(app, name), static_cast<NodeId>(nodes_.size()));
+  std::string key;
+  write_key(key, app, name);
+  const auto [it, inserted] = index_.try_emplace(std::move(key), static_cast<NodeId>(nodes_.size()));
   if (inserted) {
     Node node;
     node.app = std::string(app);
@@ -53,20 +51,10 @@ NodeId MigrationGraph::intern(std::string_view app, std::string_view name) {
 }
 
 std::optional<NodeId> MigrationGraph::find(std::string_view app, std::string_view name) const {
-  // The key on the stack when it fits (it nearly always does).
-  std::array<char, 256> buffer;
-  const size_t size = app.size() + 1 + name.size();
-  std::string built;
-  std::string_view key;
-  if (size <= buffer.size()) {
-    std::memcpy(buffer.data(), app.data(), app.size());
-    buffer[app.size()] = '\x1f';
-    std::memcpy(buffer.data() + app.size() + 1, name.data(), name.size());
-    key = std::string_view(buffer.data(), size);
-  } else {
-    built = key_of(app, name);
-    key = built;
-  }
+  // Each thread writes its lookup keys into one string that keeps its capacity: a lookup
+  // allocates nothing.
+  thread_local std::string key;
+  write_key(key, app, name);
   const auto it = index_.find(key);
   if (it == index_.end()) return std::nullopt;
   return it->second;

@@ -118,12 +118,8 @@ class MigrationGraph {
 
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
-  // "app\x1fname" -> node, looked up by views (a lookup builds no string).
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
-  std::unordered_map<std::string, NodeId, KeyHash, std::equal_to<>> index_;
+  // "app\x1fname" -> node; lookups reuse one key string per thread (see find()).
+  std::unordered_map<std::string, NodeId> index_;
   std::vector<std::string> apps_;
   std::vector<std::string> apps_with_unknown_edges_;
   std::vector<MissingDependency> missing_;

@@ -35,11 +35,16 @@ const phase::MigrationPhases* Analysis::phases_of(const ir::Migration* migration
   return it == phases.end() ? nullptr : &it->second;
 }
 
-bool MigrationContext::is_new_table(std::string_view model_key) const {
+bool Analysis::is_new_table(const state::ProjectState& state, const ir::Migration& migration,
+                            std::string_view model_key) const {
   if (model_key.empty()) return false;
-  const state::ModelState* model = state_.model(migration_.app_label, model_key);
+  const state::ModelState* model = state.model(migration.app_label, model_key);
   if (model == nullptr || model->created_in == nullptr) return false;
-  return model->created_in == &migration_ || analysis_.in_release(model->created_in);
+  return model->created_in == &migration || in_release(model->created_in);
+}
+
+bool MigrationContext::is_new_table(std::string_view model_key) const {
+  return analysis_.is_new_table(state_, migration_, model_key);
 }
 
 const state::MigrationRenames& MigrationContext::renames() const {

@@ -134,6 +134,10 @@ struct Analysis {
 
   [[nodiscard]] bool in_release(const ir::Migration* migration) const;
   [[nodiscard]] bool has_release() const { return !release.empty(); }
+  // Whether the model `model_key` of `migration`'s app is a new table in `state`: created in
+  // that migration or, with --diff-base, in the release (see MigrationContext::is_new_table).
+  [[nodiscard]] bool is_new_table(const state::ProjectState& state, const ir::Migration& migration,
+                                  std::string_view model_key) const;
   // nullptr for a migration not replayed (not a graph node, or replaced by a squash).
   [[nodiscard]] const phase::MigrationPhases* phases_of(const ir::Migration* migration) const;
 };

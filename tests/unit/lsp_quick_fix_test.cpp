@@ -108,19 +108,7 @@ void check_gone(const Project& project, const std::string& code) {
 
 TEST_CASE("RV001: RunPython.noop becomes the reverse, with a TODO above the operation", "[unit][lsp]") {
   SECTION("one line") {
-    Project p(R"py(from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    pass
-
-
-class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
-    operations = [
-        migrations.RunPython(forwards),
-    ]
-)py");
+    Project p(godwit::test::kRunPythonWithoutReverse);
     CHECK(p.apply("RV001", "Add `reverse_code=migrations.RunPython.noop`") == R"py(from django.db import migrations
 
 
