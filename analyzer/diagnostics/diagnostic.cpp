@@ -1,6 +1,8 @@
 #include "analyzer/diagnostics/diagnostic.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <tuple>
 
 namespace godwit::diagnostics {
@@ -13,6 +15,21 @@ const std::string& Diagnostic::path() const {
 bool diagnostic_order(const Diagnostic& a, const Diagnostic& b) {
   return std::forward_as_tuple(a.path(), a.range.begin, a.range.end, a.code, a.message) <
          std::forward_as_tuple(b.path(), b.range.begin, b.range.end, b.code, b.message);
+}
+
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
+  if (std::is_sorted(diagnostics.begin(), diagnostics.end(), diagnostic_order)) return;
+  std::vector<uint32_t> order(diagnostics.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (diagnostic_order(diagnostics[a], diagnostics[b])) return true;
+    if (diagnostic_order(diagnostics[b], diagnostics[a])) return false;
+    return a < b;
+  });
+  std::vector<Diagnostic> sorted;
+  sorted.reserve(diagnostics.size());
+  for (const uint32_t i : order) sorted.push_back(std::move(diagnostics[i]));
+  diagnostics = std::move(sorted);
 }
 
 namespace {

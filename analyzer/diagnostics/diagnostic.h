@@ -39,6 +39,10 @@ struct Diagnostic {
 // Files, then position, then rule id, then message: the one order of all output.
 bool diagnostic_order(const Diagnostic& a, const Diagnostic& b);
 
+// Puts `diagnostics` in that order, equal ones keeping their relative order (a stable sort that
+// moves each finding once, not once per merge pass).
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics);
+
 // The flagged text with runs of whitespace collapsed, for `anchor`; always valid UTF-8 (a byte
 // that is not part of a UTF-8 sequence is written as `\xNN`).
 std::string normalized_anchor(std::string_view text);

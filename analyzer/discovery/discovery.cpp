@@ -1,6 +1,11 @@
 #include "analyzer/discovery/discovery.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <set>
 #include <system_error>
 
@@ -12,15 +17,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool skipped_directory(const fs::path& dir) {
-  const std::string name = dir.filename().string();
+// A folder the walk does not enter: hidden ones, caches, installed packages, virtualenvs.
+bool skipped_directory(const std::string& path, std::string_view name) {
   if (name.empty()) return false;
   if (name[0] == '.' && name != "." && name != "..") return true;  // .git, .venv, .tox, .mypy_cache
   if (name == "__pycache__" || name == "node_modules" || name == "site-packages" || name == "dist-packages") {
     return true;
   }
-  std::error_code ec;
-  return fs::exists(dir / "pyvenv.cfg", ec);  // a virtualenv
+  struct stat st {};
+  return ::stat((path + "/pyvenv.cfg").c_str(), &st) == 0;  // a virtualenv
 }
 
 std::string error_text(const std::error_code& ec) { return ec.message(); }
@@ -45,64 +50,119 @@ fs::path normal(const fs::path& absolute) {
   return plainly_normal(absolute.native()) ? absolute : absolute.lexically_normal();
 }
 
+struct Entry {
+  std::string name;
+  bool directory = false;  // following a symlink
+  bool symlink = false;
+};
+
+std::string_view last_component(std::string_view path) { return path.substr(path.rfind('/') + 1); }
+
+std::string child_path(const std::string& dir, std::string_view name) {
+  std::string out;
+  out.reserve(dir.size() + 1 + name.size());
+  out += dir;
+  if (out.empty() || out.back() != '/') out += '/';
+  out += name;
+  return out;
+}
+
+// The entries of `dir` (no `.` and `..`), read with readdir: the file type comes with the name,
+// so only symlinks (and file systems that do not give types) cost a stat. `open_error` is set
+// when the folder cannot be listed at all; `read_error` when listing stopped part way (the
+// entries read until then are kept).
+std::vector<Entry> list_directory(const std::string& dir, std::error_code& open_error, std::error_code& read_error) {
+  std::vector<Entry> out;
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) {
+    open_error = std::error_code(errno, std::generic_category());
+    return out;
+  }
+  while (true) {
+    errno = 0;
+    const dirent* d = ::readdir(handle);
+    if (d == nullptr) {
+      if (errno != 0) read_error = std::error_code(errno, std::generic_category());
+      break;
+    }
+    const std::string_view name(d->d_name);
+    if (name == "." || name == "..") continue;
+    Entry e;
+    e.name = std::string(name);
+    unsigned char type = d->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st {};
+      if (::fstatat(::dirfd(handle), d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+      }
+    }
+    e.symlink = type == DT_LNK;
+    e.directory = type == DT_DIR;
+    if (e.symlink) {
+      struct stat st {};
+      e.directory = ::fstatat(::dirfd(handle), d->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+    }
+    out.push_back(std::move(e));
+  }
+  ::closedir(handle);
+  return out;
+}
+
 // Depth-first walk with an explicit stack. Directory symlinks are never followed (no loops);
 // file symlinks are read. Unreadable directories are reported and skipped.
 template <typename IsMigrationsDir, typename Add>
 void walk(const fs::path& root, const fs::path& working_directory, const IsMigrationsDir& is_migrations_dir,
           const config::ExcludeSet& exclude, const Add& add, std::vector<DiscoveryError>& errors,
           std::vector<fs::path>& complete_dirs) {
-  std::vector<fs::path> pending{root};
+  std::vector<std::string> pending{root.native()};
   while (!pending.empty()) {
-    const fs::path dir = std::move(pending.back());
+    const std::string dir = std::move(pending.back());
     pending.pop_back();
+    std::error_code open_error;
     std::error_code ec;
-    fs::directory_iterator it(dir, ec);
-    if (ec) {
-      errors.push_back({display_path(dir, working_directory), error_text(ec)});
+    const std::vector<Entry> entries = list_directory(dir, open_error, ec);
+    if (open_error) {
+      errors.push_back({display_path(dir, working_directory), error_text(open_error)});
       continue;
     }
-    const bool in_migrations = is_migrations_dir(dir);
-    std::vector<fs::path> subdirs;
-    std::vector<fs::path> modules;
+    const bool in_migrations = is_migrations_dir(last_component(dir));
+    std::vector<std::string> subdirs;
+    std::vector<std::string> modules;
     bool numbered = false;  // a folder named like a migrations package but holding no NNNN_ module
                             // (a library's own `migrations` package) is not one
     bool excluded_any = false;
-    for (const fs::directory_iterator end; it != end; it.increment(ec)) {
-      if (ec) break;
-      const fs::directory_entry& entry = *it;
-      std::error_code entry_ec;
-      const bool symlink = entry.is_symlink(entry_ec);
-      const bool directory = entry.is_directory(entry_ec);
-      const std::string& native = entry.path().native();
-      const std::string filename = native.substr(native.rfind('/') + 1);  // entries never end in '/'
+    for (const Entry& entry : entries) {
+      const std::string& filename = entry.name;
       if (in_migrations && is_migration_module_name(filename)) {
         // A name Django's loader would import. Whatever it is — a file, or a directory, a FIFO, a
         // dangling or looping symlink — the loader reads it or reports why it cannot: never
         // skipped in silence.
-        if (!exclude.empty() && exclude.excluded(normal(entry.path()), directory)) {
+        std::string path = child_path(dir, filename);
+        if (!exclude.empty() && exclude.excluded(normal(path), entry.directory)) {
           excluded_any = true;
           continue;
         }
-        modules.push_back(entry.path());
+        modules.push_back(std::move(path));
         numbered = numbered || (filename.size() > 5 && std::all_of(filename.begin(), filename.begin() + 4, [](char c) {
                                   return c >= '0' && c <= '9';
                                 }));
         continue;
       }
       // Django does not load sub-packages of a migrations package.
-      if (directory && !symlink && !in_migrations && !skipped_directory(entry.path()) &&
-          (exclude.empty() || !exclude.excluded(normal(entry.path()), true))) {
-        subdirs.push_back(entry.path());
+      if (!entry.directory || entry.symlink || in_migrations) continue;
+      std::string path = child_path(dir, filename);
+      if (!skipped_directory(path, filename) && (exclude.empty() || !exclude.excluded(normal(path), true))) {
+        subdirs.push_back(std::move(path));
       }
     }
     if (numbered) {
-      for (fs::path& m : modules) add(std::move(m));
+      for (std::string& m : modules) add(fs::path(std::move(m)));
       if (!excluded_any && !ec) complete_dirs.push_back(normal(dir));
     }
     if (ec) errors.push_back({display_path(dir, working_directory), error_text(ec)});
     // Reverse order so that the stack pops them alphabetically (output is sorted anyway).
     std::sort(subdirs.rbegin(), subdirs.rend());
-    for (auto& s : subdirs) pending.push_back(std::move(s));
+    for (auto& sub : subdirs) pending.push_back(std::move(sub));
   }
 }
 
@@ -148,8 +208,7 @@ Discovery discover(const std::vector<fs::path>& paths, const config::Config& con
   Discovery result;
   std::set<std::string> seen;
   const config::ExcludeSet exclude(config.exclude, config.root);
-  const auto is_migrations_dir = [&](const fs::path& dir) {
-    const std::string name = dir.filename().string();
+  const auto is_migrations_dir = [&](std::string_view name) {
     return std::find(config.migrations_dirs.begin(), config.migrations_dirs.end(), name) !=
            config.migrations_dirs.end();
   };

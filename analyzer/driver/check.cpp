@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "analyzer/baseline/baseline.h"
 #include "analyzer/discovery/discovery.h"
@@ -89,6 +90,7 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
 
   report::Report report;
   report.rules = rules::all_rules();
+  report.threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   report.fail_on = config.fail_on;
   if (!config.baseline.empty()) {
     std::string error;

@@ -203,7 +203,7 @@ Engine::Result Engine::run(const Project& project) const {
     }
   }
   apply_suppressions(project, out);
-  std::stable_sort(out.begin(), out.end(), diagnostics::diagnostic_order);
+  diagnostics::sort_diagnostics(out);
   return result;
 }
 

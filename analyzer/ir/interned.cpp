@@ -8,6 +8,8 @@
 
 namespace godwit::ir {
 
+constinit const detail::EmptyText detail::g_empty_text{};
+
 namespace {
 
 // FNV-1a over 8-byte words, with a fold: the strings are short, and hashing is most of what
@@ -61,10 +63,7 @@ std::array<Shard, kShards>& shards() {
   return *pool;
 }
 
-const std::string& empty_string() {
-  static const auto* empty = new std::string();
-  return *empty;
-}
+const std::string& empty_string() { return detail::g_empty_text.value; }
 
 const std::string& intern_shared(std::string_view text, uint64_t hash) {
   Shard& shard = shards()[(hash >> 40) % kShards];

@@ -17,6 +17,17 @@ const std::string& intern(std::string_view text);
 // How many distinct strings the pool holds (the tests check that equal strings add none).
 size_t interned_count();
 
+namespace detail {
+// The empty string every empty Text points to: constant-initialized (usable before any static
+// constructor runs) and never destroyed (references stay valid through static destruction).
+union EmptyText {
+  constexpr EmptyText() : value() {}
+  ~EmptyText() {}
+  std::string value;
+};
+extern const EmptyText g_empty_text;
+}  // namespace detail
+
 // A Value's text: an interned string (shared, never freed) or, for long literals, an owned
 // copy, so an editor session that keeps changing a long RunSQL string does not grow the pool.
 // Eight bytes: the owned case is marked in the pointer's low bit.
@@ -25,7 +36,7 @@ class Text {
   // Strings up to this length, and every name, go to the pool.
   static constexpr size_t kInternLimit = 64;
 
-  Text() : bits_(reinterpret_cast<uintptr_t>(&intern({}))) {}
+  Text() : bits_(reinterpret_cast<uintptr_t>(&detail::g_empty_text.value)) {}
   Text(std::string_view text, bool vocabulary);
   Text(const Text& other);
   Text& operator=(const Text& other);

@@ -1,4 +1,8 @@
+#include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "analyzer/report/json_stream.h"
 #include "analyzer/report/report.h"
@@ -49,27 +53,132 @@ void write_report(Format format, std::ostream& out, const Report& report, const 
   }
 }
 
+namespace {
+
+void write_range(JsonStream& j, const source::SourceFile& file, source::TextRange r) {
+  const source::Span span = file.span(r);
+  j.begin_object();
+  for (const auto& [name, p] : {std::pair{"start", span.start}, std::pair{"end", span.end}}) {
+    j.key(name);
+    j.begin_object();
+    j.key("line");
+    j.number(uint64_t{p.line});
+    j.key("column");
+    j.number(uint64_t{p.column});
+    j.end_object();
+  }
+  j.end_object();
+}
+
+void write_field(JsonStream& j, std::string_view name, std::string_view value) {
+  j.key(name);
+  j.string(value);
+}
+
+void write_diagnostic(JsonStream& j, const diagnostics::Diagnostic& d) {
+  j.begin_object();
+  write_field(j, "rule", d.code.str());
+  write_field(j, "name", d.name);
+  write_field(j, "severity", diagnostics::to_string(d.severity));
+  write_field(j, "message", d.message);
+  write_field(j, "help", d.help);
+  write_field(j, "path", d.path());
+  write_field(j, "app", d.app);
+  write_field(j, "migration", d.migration);
+  j.key("range");
+  write_range(j, *d.file, d.range);
+  if (!d.related.empty()) {
+    j.key("related");
+    j.begin_array();
+    for (const auto& r : d.related) {
+      j.begin_object();
+      write_field(j, "message", r.message);
+      write_field(j, "path", r.file->path());
+      j.key("range");
+      write_range(j, *r.file, r.range);
+      j.end_object();
+    }
+    j.end_array();
+  }
+  j.end_object();
+}
+
+// The findings, as items of the array open in `j`. A large report is rendered in runs on
+// several threads (positions need each file's line index, and escaping the messages is most
+// of the rest) and the runs are added in order as they are done: the same bytes as rendering
+// them one by one. Threads never run more than a few runs ahead of what is written, so the
+// memory it takes stays that of a few runs, not a second copy of the report.
+void write_diagnostics(JsonStream& j, std::span<const diagnostics::Diagnostic> all, unsigned threads) {
+  constexpr size_t kRun = 256;
+  const size_t runs = (all.size() + kRun - 1) / kRun;
+  threads = static_cast<unsigned>(std::min<size_t>(threads, runs));
+  if (threads <= 1) {
+    for (const auto& d : all) write_diagnostic(j, d);
+    return;
+  }
+  const size_t window = 4 * size_t{threads};
+  std::vector<std::string> rendered(runs);
+  std::vector<char> ready(runs, 0);
+  std::mutex mutex;
+  std::condition_variable changed;
+  size_t next = 0;     // the next run to render
+  size_t written = 0;  // runs added to `j`
+  const size_t depth = j.depth();
+  const bool continues = j.has_items();
+  const auto render = [&](size_t run) {
+    JsonStream fragment(rendered[run], depth, continues || run > 0);
+    for (const auto& d : all.subspan(run * kRun, std::min(kRun, all.size() - run * kRun))) write_diagnostic(fragment, d);
+    {
+      const std::lock_guard lock(mutex);
+      ready[run] = 1;
+    }
+    changed.notify_all();
+  };
+  const auto helper = [&] {
+    while (true) {
+      size_t run = 0;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return next >= runs || next < written + window; });
+        if (next >= runs) return;
+        run = next++;
+      }
+      render(run);
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(helper);
+  // This thread writes the runs in order, rendering one itself while the next is not done.
+  while (written < runs) {
+    std::unique_lock lock(mutex);
+    if (ready[written] != 0) {
+      lock.unlock();
+      j.add_items(rendered[written]);
+      std::string().swap(rendered[written]);
+      lock.lock();
+      ++written;
+      lock.unlock();
+      changed.notify_all();
+      continue;
+    }
+    if (next < runs && next < written + window) {
+      const size_t run = next++;
+      lock.unlock();
+      render(run);
+      continue;
+    }
+    changed.wait(lock);
+  }
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace
+
 void write_json(std::ostream& out, const Report& report) {
   const SeverityCounts counts = count_severities(report.diagnostics);
   JsonStream j(out);
-  const auto range = [&j](const source::SourceFile& file, source::TextRange r) {
-    const source::Span span = file.span(r);
-    j.begin_object();
-    for (const auto& [name, p] : {std::pair{"start", span.start}, std::pair{"end", span.end}}) {
-      j.key(name);
-      j.begin_object();
-      j.key("line");
-      j.number(uint64_t{p.line});
-      j.key("column");
-      j.number(uint64_t{p.column});
-      j.end_object();
-    }
-    j.end_object();
-  };
-  const auto field = [&j](std::string_view name, std::string_view value) {
-    j.key(name);
-    j.string(value);
-  };
+  const auto field = [&j](std::string_view name, std::string_view value) { write_field(j, name, value); };
   j.begin_object();
   j.key("tool");
   j.begin_object();
@@ -91,33 +200,7 @@ void write_json(std::ostream& out, const Report& report) {
   j.end_object();
   j.key("diagnostics");
   j.begin_array();
-  for (const auto& d : report.diagnostics) {
-    j.begin_object();
-    field("rule", d.code.str());
-    field("name", d.name);
-    field("severity", diagnostics::to_string(d.severity));
-    field("message", d.message);
-    field("help", d.help);
-    field("path", d.path());
-    field("app", d.app);
-    field("migration", d.migration);
-    j.key("range");
-    range(*d.file, d.range);
-    if (!d.related.empty()) {
-      j.key("related");
-      j.begin_array();
-      for (const auto& r : d.related) {
-        j.begin_object();
-        field("message", r.message);
-        field("path", r.file->path());
-        j.key("range");
-        range(*r.file, r.range);
-        j.end_object();
-      }
-      j.end_array();
-    }
-    j.end_object();
-  }
+  write_diagnostics(j, report.diagnostics, report.threads);
   j.end_array();
   j.key("migrations");
   j.begin_array();

@@ -80,9 +80,30 @@ void append_json_escaped(std::string& out, std::string_view text) {
   }
 }
 
+JsonStream::JsonStream(std::string& fragment, size_t depth, bool continues)
+    : buffer_(fragment), has_items_(depth, true) {
+  if (depth > 0) has_items_.back() = continues;
+}
+
+void JsonStream::add_items(std::string_view fragment) {
+  if (fragment.empty()) return;
+  buffer_.append(fragment);
+  has_items_.back() = true;
+  if (buffer_.size() >= kFlushAt) flush();
+}
+
 void JsonStream::newline_indent() {
+  // A newline and the indentation in one append while the nesting is shallow (always, in
+  // godwit's reports).
+  static constexpr std::string_view kIndents =
+      "\n                                                                ";
+  const size_t width = 2 * has_items_.size();
+  if (width < kIndents.size()) {
+    buffer_.append(kIndents.data(), width + 1);
+    return;
+  }
   buffer_ += '\n';
-  buffer_.append(2 * has_items_.size(), ' ');
+  buffer_.append(width, ' ');
 }
 
 void JsonStream::before_value() {
@@ -101,8 +122,12 @@ void JsonStream::key(std::string_view name) {
   has_items_.back() = true;
   newline_indent();
   buffer_ += '"';
-  append_json_escaped(buffer_, name);
-  buffer_ += "\": ";
+  if (plain_prefix(name) == name.size()) {
+    buffer_.append(name);  // every key godwit writes
+  } else {
+    append_json_escaped(buffer_, name);
+  }
+  buffer_.append("\": ", 3);
   after_key_ = true;
 }
 
@@ -166,7 +191,8 @@ void JsonStream::finish() {
 }
 
 void JsonStream::flush() {
-  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  if (out_ == nullptr) return;  // a fragment: its owner adds it
+  out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
   buffer_.clear();
 }
 

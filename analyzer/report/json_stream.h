@@ -15,7 +15,11 @@ namespace godwit::report {
 // is valid JSON whatever a source file holds.
 class JsonStream {
  public:
-  explicit JsonStream(std::ostream& out) : out_(out) {}
+  explicit JsonStream(std::ostream& out) : out_(&out), buffer_(own_buffer_) {}
+  // Renders a run of items of a container open `depth` levels deep in another stream into
+  // `fragment`, as that stream would have (`continues`: the container already has items), so
+  // that several runs can be rendered at once and added in order with add_items().
+  JsonStream(std::string& fragment, size_t depth, bool continues);
   JsonStream(const JsonStream&) = delete;
   JsonStream& operator=(const JsonStream&) = delete;
   ~JsonStream() { flush(); }
@@ -33,6 +37,13 @@ class JsonStream {
   void boolean(bool value);
   void null();
 
+  // Appends items rendered by a fragment stream for the container open here (nothing for an
+  // empty fragment).
+  void add_items(std::string_view fragment);
+  // How deep the current container is, and whether it has items yet.
+  [[nodiscard]] size_t depth() const { return has_items_.size(); }
+  [[nodiscard]] bool has_items() const { return !has_items_.empty() && has_items_.back(); }
+
   // Ends the document with a newline and writes what is buffered.
   void finish();
   void flush();
@@ -42,8 +53,9 @@ class JsonStream {
   void newline_indent();
   void close(char bracket);
 
-  std::ostream& out_;
-  std::string buffer_;
+  std::ostream* out_ = nullptr;  // nullptr for a fragment stream
+  std::string own_buffer_;
+  std::string& buffer_;
   // Per open container: whether it has an element yet.
   std::vector<bool> has_items_;
   bool after_key_ = false;

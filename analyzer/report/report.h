@@ -40,6 +40,9 @@ struct Report {
   // The lowest severity that fails the run (JUnit marks only those findings as failures).
   diagnostics::Severity fail_on = diagnostics::Severity::Error;
   std::span<const rule::Rule* const> rules;  // every known rule (for SARIF metadata and docs links)
+  // Threads a report may render findings on (the JSON report does, for large ones); the output
+  // is the same whatever the number.
+  unsigned threads = 1;
 };
 
 struct TextOptions {

@@ -1,6 +1,7 @@
 #include "analyzer/source/source_file.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <mutex>
 
@@ -106,8 +107,10 @@ size_t step(std::string_view text, size_t i, uint32_t& code_points, uint32_t& ut
 }  // namespace
 
 void SourceFile::index() const {
-  static std::mutex indexing;
-  const std::lock_guard lock(indexing);
+  // Locks shared out by address: files indexed at once on different threads rarely wait.
+  static std::array<std::mutex, 32> indexing;
+  const uint64_t mixed = (reinterpret_cast<uintptr_t>(this) >> 4) * 0x9E3779B97F4A7C15ULL;
+  const std::lock_guard lock(indexing[mixed >> 59]);
   if (indexed_.load(std::memory_order_relaxed)) return;
   lines_ = LineIndex(text_);
   for (uint32_t line0 = 0; line0 < lines_.line_count(); ++line0) {
@@ -143,6 +146,16 @@ uint32_t count_columns(std::string_view text, ColumnUnit unit) {
   uint32_t columns = 0;
   size_t i = 0;
   while (i < text.size()) {
+    // Eight ASCII bytes at a time: eight columns in every unit.
+    if (i + 8 <= text.size()) {
+      uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        columns += 8;
+        i += 8;
+        continue;
+      }
+    }
     const size_t len = utf8_sequence_length(text, i);
     if (len == 0) {
       ++columns;

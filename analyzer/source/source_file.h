@@ -88,7 +88,7 @@ class SourceFile {
     uint32_t code_points;
     uint32_t utf16;
   };
-  // Builds lines_ and checkpoints_, once (under a lock shared by all files: it is rare and quick).
+  // Builds lines_ and checkpoints_, once (under one of a few locks shared out by address).
   void index() const;
   // The last checkpoint of line `line0` at or before `offset`, or nullptr.
   [[nodiscard]] const Checkpoint* checkpoint_before(uint32_t line0, uint32_t offset) const;

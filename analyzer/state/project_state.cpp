@@ -1,6 +1,7 @@
 #include "analyzer/state/project_state.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace godwit::state {
 
@@ -109,7 +110,28 @@ ProjectState& ProjectState::operator=(const ProjectState& other) {
   return *this;
 }
 
+ProjectState::ProjectState(ProjectState&& other) noexcept
+    : models_(std::move(other.models_)),
+      index_(std::move(other.index_)),
+      swappable_(std::move(other.swappable_)),
+      removed_(std::move(other.removed_)) {
+  other.forget_lookups();
+}
+
+ProjectState& ProjectState::operator=(ProjectState&& other) noexcept {
+  if (this != &other) {
+    models_ = std::move(other.models_);
+    index_ = std::move(other.index_);
+    swappable_ = std::move(other.swappable_);
+    removed_ = std::move(other.removed_);
+    forget_lookups();
+    other.forget_lookups();
+  }
+  return *this;
+}
+
 void ProjectState::reindex() {
+  forget_lookups();
   index_.clear();
   for (auto& [k, model] : models_) index_.emplace(k, &model);
 }
@@ -118,15 +140,37 @@ std::string ProjectState::key(std::string_view app, std::string_view model_name)
   return std::string(app) + "." + ir::lower(model_name);
 }
 
-const ModelState* ProjectState::model(std::string_view app, std::string_view model_name) const {
+ModelState* ProjectState::find(std::string_view app, std::string_view model_name) const {
+  const bool memorable = app.size() <= RecentLookup{}.app.size() && model_name.size() <= RecentLookup{}.name.size();
+  if (memorable) {
+    for (const RecentLookup& r : recent_) {
+      if (r.used && r.app_size == app.size() && r.name_size == model_name.size() &&
+          std::memcmp(r.app.data(), app.data(), app.size()) == 0 &&
+          std::memcmp(r.name.data(), model_name.data(), model_name.size()) == 0) {
+        return r.found;
+      }
+    }
+  }
   const auto it = index_.find(ModelKeyView{app, model_name});
-  return it == index_.end() ? nullptr : it->second;
+  ModelState* found = it == index_.end() ? nullptr : it->second;
+  if (memorable) {
+    RecentLookup& r = recent_[recent_next_];
+    recent_next_ = static_cast<uint8_t>((recent_next_ + 1) % recent_.size());
+    r.used = true;
+    r.app_size = static_cast<uint8_t>(app.size());
+    r.name_size = static_cast<uint8_t>(model_name.size());
+    std::memcpy(r.app.data(), app.data(), app.size());
+    std::memcpy(r.name.data(), model_name.data(), model_name.size());
+    r.found = found;
+  }
+  return found;
 }
 
-ModelState* ProjectState::model(std::string_view app, std::string_view model_name) {
-  const auto it = index_.find(ModelKeyView{app, model_name});
-  return it == index_.end() ? nullptr : it->second;
+const ModelState* ProjectState::model(std::string_view app, std::string_view model_name) const {
+  return find(app, model_name);
 }
+
+ModelState* ProjectState::model(std::string_view app, std::string_view model_name) { return find(app, model_name); }
 
 FieldLookup ProjectState::lookup_field(std::string_view app, std::string_view model_name,
                                        std::string_view field_name) const {
@@ -147,6 +191,7 @@ bool ProjectState::model_removed(std::string_view app, std::string_view model_na
 }
 
 ModelState& ProjectState::add_model(ModelState model) {
+  forget_lookups();
   std::string k = key(model.app, model.name);
   removed_.erase(k);
   const auto it = models_.try_emplace(std::move(k)).first;
@@ -156,6 +201,7 @@ ModelState& ProjectState::add_model(ModelState model) {
 }
 
 void ProjectState::remove_model(std::string_view app, std::string_view model_name) {
+  forget_lookups();
   const auto it = models_.find(ModelKeyView{app, model_name});
   if (it == models_.end()) {
     removed_.insert(key(app, model_name));
@@ -167,6 +213,7 @@ void ProjectState::remove_model(std::string_view app, std::string_view model_nam
 }
 
 void ProjectState::rename_model(std::string_view app, std::string_view old_name, std::string_view new_name) {
+  forget_lookups();
   const auto it = models_.find(ModelKeyView{app, old_name});
   if (it == models_.end()) return;
   ModelState model = std::move(it->second);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <map>
 #include <set>
 #include <optional>
@@ -108,8 +109,8 @@ class ProjectState {
   ProjectState(const ProjectState& other);
   ProjectState& operator=(const ProjectState& other);
   // A moved map keeps its nodes: the index's views stay valid.
-  ProjectState(ProjectState&&) noexcept = default;
-  ProjectState& operator=(ProjectState&&) noexcept = default;
+  ProjectState(ProjectState&& other) noexcept;
+  ProjectState& operator=(ProjectState&& other) noexcept;
   ~ProjectState() = default;
 
   // "settings.AUTH_USER_MODEL" -> "auth.User" (unchanged when the setting is unknown).
@@ -137,6 +138,23 @@ class ProjectState {
 
  private:
   void reindex();
+  [[nodiscard]] ModelState* find(std::string_view app, std::string_view model_name) const;
+  void forget_lookups() const { recent_ = {}; }
+
+  // The last few lookups and what they found (nullptr: no such model), emptied whenever a model
+  // is added, removed or renamed. Rules ask for the same model many times per operation; a hit
+  // compares two short strings instead of hashing a case-folded key. Queries are copied (the
+  // caller's strings may be temporaries); longer ones are not remembered.
+  struct RecentLookup {
+    uint8_t app_size = 0;
+    uint8_t name_size = 0;
+    bool used = false;
+    std::array<char, 32> app{};
+    std::array<char, 64> name{};
+    ModelState* found = nullptr;
+  };
+  mutable std::array<RecentLookup, 4> recent_{};
+  mutable uint8_t recent_next_ = 0;
 
   std::map<std::string, ModelState, ModelKeyLess> models_;
   // models_ by key, for lookups (rules look models up for every operation): views of its keys.

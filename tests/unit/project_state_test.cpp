@@ -62,3 +62,53 @@ TEST_CASE("Models are found whatever the case their name is written in", "[unit]
   CHECK(state.model("shop", "Order") == nullptr);
   CHECK(state.model_removed("shop", "order"));
 }
+
+TEST_CASE("Model lookups see every add, removal and rename, and never trust a query's address", "[unit]") {
+  ProjectState state;
+  const auto add = [&](const std::string& app, const std::string& name) {
+    ModelState m;
+    m.app = app;
+    m.name = name;
+    state.add_model(m);
+  };
+  CHECK(state.model("shop", "Order") == nullptr);  // remembered as absent...
+  add("shop", "Order");
+  CHECK(state.model("shop", "Order") != nullptr);  // ...and forgotten when the model came
+  CHECK(state.model("shop", "Order")->name == "Order");
+  state.rename_model("shop", "Order", "Purchase");
+  CHECK(state.model("shop", "Order") == nullptr);
+  CHECK(state.model("shop", "purchase") != nullptr);
+  state.remove_model("shop", "Purchase");
+  CHECK(state.model("shop", "purchase") == nullptr);
+
+  // The same buffer holding other text, as a reused temporary would: the text decides.
+  add("shop", "Alpha");
+  std::string query = "alpha";
+  CHECK(state.model("shop", query) != nullptr);
+  query = "gamma";
+  CHECK(state.model("shop", query) == nullptr);
+  query = "ALPHA";
+  CHECK(state.model("shop", query) != nullptr);
+
+  // More lookups than are remembered, and names too long to remember, still answer right.
+  const std::string long_name(100, 'L');
+  add("shop", long_name);
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string name : {"alpha", "b", "c", "d", "e", "f"}) {
+      CHECK((state.model("shop", name) != nullptr) == (name == "alpha"));
+    }
+    CHECK(state.model("shop", long_name) != nullptr);
+    CHECK(state.model(std::string(40, 'a'), "alpha") == nullptr);
+  }
+
+  // A moved state answers from its new owner; the old one is empty.
+  ProjectState moved = std::move(state);
+  CHECK(moved.model("shop", "alpha") != nullptr);
+  ProjectState assigned;
+  CHECK(assigned.model("shop", "alpha") == nullptr);
+  assigned = std::move(moved);
+  CHECK(assigned.model("shop", "alpha") != nullptr);
+  const ProjectState copy = assigned;
+  CHECK(copy.model("shop", "alpha") != nullptr);
+  CHECK(copy.model("shop", "alpha") != assigned.model("shop", "alpha"));
+}
