@@ -21,10 +21,18 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
   if (std::is_sorted(diagnostics.begin(), diagnostics.end(), diagnostic_order)) return;
   std::vector<uint32_t> order(diagnostics.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (diagnostic_order(diagnostics[a], diagnostics[b])) return true;
-    if (diagnostic_order(diagnostics[b], diagnostics[a])) return false;
-    return a < b;
+  // diagnostic_order, compared once per pair (three-way), ties broken by the original place.
+  std::sort(order.begin(), order.end(), [&](uint32_t ia, uint32_t ib) {
+    const Diagnostic& a = diagnostics[ia];
+    const Diagnostic& b = diagnostics[ib];
+    if (a.file != b.file) {
+      if (const int c = a.path().compare(b.path()); c != 0) return c < 0;
+    }
+    if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin;
+    if (a.range.end != b.range.end) return a.range.end < b.range.end;
+    if (a.code != b.code) return a.code < b.code;
+    if (const int c = a.message.compare(b.message); c != 0) return c < 0;
+    return ia < ib;
   });
   std::vector<Diagnostic> sorted;
   sorted.reserve(diagnostics.size());

@@ -191,7 +191,8 @@ MigrationGraph MigrationGraph::build(std::span<const ir::Migration* const> modul
   std::vector<std::string> unknown;
   std::vector<NodeId> real;
   for (const ir::Migration* m : modules) {
-    apps.push_back(m->app_label);
+    // Modules come grouped by folder: an app is pushed once per run, not once per migration.
+    if (apps.empty() || apps.back() != m->app_label) apps.push_back(m->app_label);
     if (!is_node_module(*m)) continue;
     const NodeId id = g.intern(m->app_label, m->name);
     if (g.nodes_[id].migration != nullptr) continue;  // the same migration twice: the first one counts
@@ -208,7 +209,8 @@ MigrationGraph MigrationGraph::build(std::span<const ir::Migration* const> modul
   std::sort(unknown.begin(), unknown.end());
   unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
   g.apps_with_unknown_edges_ = std::move(unknown);
-  std::sort(real.begin(), real.end(), [&g](NodeId a, NodeId b) { return g.key_less(a, b); });
+  const auto by_key = [&g](NodeId a, NodeId b) { return g.key_less(a, b); };
+  if (!std::is_sorted(real.begin(), real.end(), by_key)) std::sort(real.begin(), real.end(), by_key);
   for (const NodeId id : real) g.app_nodes_[g.nodes_[id].app].push_back(id);
 
   // Internal (same-app) dependencies first, so that __first__ finds the right root. Like Django's
