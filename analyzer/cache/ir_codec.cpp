@@ -115,9 +115,10 @@ class Writer {
         text(v.text());
         const auto positional = v.elements();
         const auto keywords = v.keyword_values();
+        // Both counts first: the reader sizes the call's storage once and decodes into it.
         number(positional.size());
-        for (const Value& p : positional) value(p);
         number(keywords.size());
+        for (const Value& p : positional) value(p);
         for (size_t i = 0; i < keywords.size(); ++i) {
           text(v.keyword_names()[i]);
           value(keywords[i]);
@@ -209,6 +210,14 @@ class Reader {
       return 0;
     }
     return static_cast<size_t>(n);
+  }
+  // Values take at least four bytes each (kind, flag, a range's two numbers): storage sized
+  // from `n` values is refused beyond what the bytes left can hold, so it stays within a small
+  // multiple of the payload's size whatever the counts say.
+  bool values_fit(uint64_t n) {
+    constexpr uint64_t kMinValueBytes = 4;
+    if (n > (in_.size() - at_) / kMinValueBytes) fail();
+    return ok_;
   }
 
   void flag(bool& v) {
@@ -327,25 +336,21 @@ class Reader {
         ir::NameOrigin origin{};
         enumeration(origin, ir::NameOrigin::Local);
         const std::string_view callee = text_view();
-        // Arguments go on the reader's stacks above these marks; nested values push and pop above.
-        const size_t positional_mark = values_.size();
-        for (size_t i = items(); i > 0 && ok_; --i) values_.push_back(value(depth + 1));
-        const size_t keywords_mark = keyword_values_.size();
-        for (size_t i = items(); i > 0 && ok_; --i) {
-          // Both pushed once the value is read: the value's own calls use the stacks above.
+        const size_t positional = items();
+        const size_t keywords = items();
+        if (!values_fit(uint64_t{positional} + keywords)) break;
+        // Arguments are decoded straight into the call's storage; keyword names go on the
+        // reader's stack above this mark (nested calls push and pop above it).
+        v = Value::call_shell(callee, origin, positional + keywords, r);
+        for (size_t i = 0; i < positional && ok_; ++i) v.item(i) = value(depth + 1);
+        const size_t names_mark = keyword_names_.size();
+        for (size_t i = 0; i < keywords && ok_; ++i) {
           const std::string_view key = text_view();
-          Value argument = value(depth + 1);
-          keyword_names_.push_back(key);
-          keyword_values_.push_back(std::move(argument));
+          v.item(positional + i) = value(depth + 1);
+          keyword_names_.push_back(key);  // after the value: its own calls use the stack above
         }
-        if (ok_) {
-          v = Value::call_from(callee, origin, std::span<Value>(values_).subspan(positional_mark),
-                               std::span<const std::string_view>(keyword_names_).subspan(keywords_mark),
-                               std::span<Value>(keyword_values_).subspan(keywords_mark), r);
-        }
-        values_.resize(positional_mark);
-        keyword_names_.resize(keywords_mark);
-        keyword_values_.resize(keywords_mark);
+        if (ok_) v.name_keywords(std::span<const std::string_view>(keyword_names_).subspan(names_mark));
+        keyword_names_.resize(names_mark);
         break;
       }
       case Value::Kind::List:
@@ -353,16 +358,11 @@ class Reader {
       case Value::Kind::Set:
       case Value::Kind::Dict: {
         // Dict entries as key, value, key, value...
-        const size_t mark = values_.size();
         const size_t per_item = kind == Value::Kind::Dict ? 2 : 1;
-        for (size_t i = items(); i > 0 && ok_; --i) {
-          for (size_t k = 0; k < per_item && ok_; ++k) values_.push_back(value(depth + 1));
-        }
-        if (ok_) {
-          const std::span<Value> items = std::span<Value>(values_).subspan(mark);
-          v = kind == Value::Kind::Dict ? Value::dict_from(items, r) : Value::sequence_from(kind, items, r);
-        }
-        values_.resize(mark);
+        const size_t count = items() * per_item;
+        if (!values_fit(count)) break;
+        v = Value::container_shell(kind, count, r);
+        for (size_t i = 0; i < count && ok_; ++i) v.item(i) = value(depth + 1);
         break;
       }
     }
@@ -398,10 +398,8 @@ class Reader {
   uint32_t text_size_;
   bool ok_ = true;
   uint64_t lambda_max_ = 0;
-  // Values being collected for the calls and containers open at the moment, innermost last.
-  std::vector<Value> values_;
-  std::vector<Value> keyword_values_;
-  std::vector<std::string_view> keyword_names_;  // into the payload
+  // The keyword names of the calls open at the moment, innermost last (into the payload).
+  std::vector<std::string_view> keyword_names_;
 };
 
 // ---- the fields of the IR structs, written and read by the same code ----

@@ -13,7 +13,7 @@ namespace godwit::cache {
 // The version of the encoding below and of the cache files holding it. Bump it with any change
 // to the IR types or to how they are written (a static_assert in ir_codec.cpp trips when an IR
 // struct changes size).
-inline constexpr uint32_t kIrFormatVersion = 2;
+inline constexpr uint32_t kIrFormatVersion = 3;
 
 // A compact binary form of everything extraction found in one module: varint-prefixed
 // strings and lists, enums as bytes, byte ranges into the source. The app label, the name and

@@ -163,6 +163,29 @@ Value Value::call_from(std::string_view callee, NameOrigin origin, std::span<Val
   return v;
 }
 
+Value Value::call_shell(std::string_view callee, NameOrigin origin, size_t items, TextRange range) {
+  Value v;
+  v.kind_ = Kind::Call;
+  v.origin_ = origin;
+  v.text_ = Text(callee, true);
+  v.range_ = range;
+  v.take_items({}, items);
+  return v;
+}
+
+Value Value::container_shell(Kind kind, size_t items, TextRange range) {
+  Value v;
+  v.kind_ = kind;
+  v.range_ = range;
+  v.take_items({}, items);
+  return v;
+}
+
+void Value::name_keywords(std::span<const std::string_view> names) {
+  set_keyword_names(names);
+  for (const std::string_view name : names) unpacking_ = unpacking_ || name == "**";
+}
+
 Value Value::call(std::string_view callee, NameOrigin origin, std::vector<Value> positional,
                   std::vector<std::pair<std::string, Value>> keywords, TextRange range) {
   std::vector<std::string_view> names;

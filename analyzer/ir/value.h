@@ -116,6 +116,14 @@ class Value {
   static Value sequence_from(Kind kind, std::span<Value> elements, TextRange range);
   // Dict entries as key, value, key, value...
   static Value dict_from(std::span<Value> keys_and_values, TextRange range);
+  // For readers that decode in place: a Call, List/Tuple/Set or Dict holding `items` None values,
+  // each then replaced through item() (a Call's positional arguments, then its keyword values,
+  // named by name_keywords(); a Dict's key, value, key, value...). No value is moved twice.
+  static Value call_shell(std::string_view callee, NameOrigin origin, size_t items, TextRange range);
+  static Value container_shell(Kind kind, size_t items, TextRange range);
+  [[nodiscard]] Value& item(size_t i) { return items_[i]; }
+  // A Call shell's keyword names, for its last names.size() items.
+  void name_keywords(std::span<const std::string_view> names);
   static Value lambda(uint32_t function_index, std::string_view text, TextRange range);
   static Value opaque(std::string_view text, TextRange range);
 

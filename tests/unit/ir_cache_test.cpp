@@ -554,7 +554,7 @@ TEST_CASE("check gives the same report with a cold cache, a warm cache and no ca
   CHECK_FALSE(fs::exists(dir.path() / "cache"));
   const std::string cold = run(false);
   size_t packs = 0;
-  for (const auto& e : fs::directory_iterator(dir.path() / "cache" / "ir2")) packs += e.path().extension() == ".pack";
+  for (const auto& e : fs::directory_iterator(dir.path() / "cache" / ("ir" + std::to_string(godwit::cache::kIrFormatVersion)))) packs += e.path().extension() == ".pack";
   CHECK(packs >= 3);  // one per migrations folder
   const std::string warm = run(false);
   CHECK(cold == uncached);
