@@ -161,9 +161,10 @@ OperationPhase infer(const PhaseContext& ctx, const ir::Operation& op) {
   auto set = [&](Phase p, std::string why) {
     result.phase = p;
     result.reason = std::move(why);
-    return result;
+    return std::move(result);  // the lambda's caller returns at once
   };
-  const std::string model = ticked(model_key);
+  // The model's key in backticks, for the reasons that name it (built only for those).
+  const auto model = [&] { return ticked(model_key); };
 
   switch (op.kind()) {
     case OperationKind::RunPython: return set(Phase::Data, "RunPython");
@@ -179,7 +180,7 @@ OperationPhase infer(const PhaseContext& ctx, const ir::Operation& op) {
     case OperationKind::AlterConstraint:
     case OperationKind::IgnoreMigration:
       result.existing_table = false;
-      return set(Phase::Always, std::string(ir::to_string(op.kind())) + " of " + model);
+      return set(Phase::Always, std::string(ir::to_string(op.kind())) + " of " + model());
     case OperationKind::CreateModel:
       return set(Phase::Expand, "CreateModel " + ticked(op.string_arg(Param::name) ? *op.string_arg(Param::name) : ""));
     case OperationKind::CreateExtension:
@@ -195,26 +196,26 @@ OperationPhase infer(const PhaseContext& ctx, const ir::Operation& op) {
       return set(Phase::Expand, std::string(ir::to_string(op.kind())));
     case OperationKind::RemoveCollation: return set(Phase::Contract, "RemoveCollation");
     case OperationKind::AddDefaultValue:
-      return set(Phase::Expand, "AddDefaultValue on " + model);
+      return set(Phase::Expand, "AddDefaultValue on " + model());
     default: break;
   }
   // Everything below is about one model's table.
-  if (new_table) return set(Phase::Expand, std::string(ir::to_string(op.kind())) + " on new table " + model);
+  if (new_table) return set(Phase::Expand, std::string(ir::to_string(op.kind())) + " on new table " + model());
 
   switch (op.kind()) {
     case OperationKind::AddField: return add_field(ctx, op, model_key, result);
     case OperationKind::AlterField: return alter_field(ctx, op, model_key, result);
     case OperationKind::RemoveField:
       return set(Phase::Contract, "RemoveField " + ticked(model_key + "." + (op.string_arg(Param::name) ? *op.string_arg(Param::name) : "?")));
-    case OperationKind::DeleteModel: return set(Phase::Contract, "DeleteModel " + model);
+    case OperationKind::DeleteModel: return set(Phase::Contract, "DeleteModel " + model());
     case OperationKind::AddIndex:
-    case OperationKind::AddIndexConcurrently: return set(Phase::Expand, std::string(ir::to_string(op.kind())) + " on " + model);
+    case OperationKind::AddIndexConcurrently: return set(Phase::Expand, std::string(ir::to_string(op.kind())) + " on " + model());
     case OperationKind::RemoveIndex:
-    case OperationKind::RemoveIndexConcurrently: return set(Phase::Contract, std::string(ir::to_string(op.kind())) + " on " + model);
-    case OperationKind::AddConstraintNotValid: return set(Phase::Expand, "AddConstraintNotValid on " + model);
-    case OperationKind::AddConstraint: return set(Phase::Contract, "AddConstraint on existing table " + model);
-    case OperationKind::ValidateConstraint: return set(Phase::Contract, "ValidateConstraint on " + model);
-    case OperationKind::RemoveConstraint: return set(Phase::Contract, "RemoveConstraint on " + model);
+    case OperationKind::RemoveIndexConcurrently: return set(Phase::Contract, std::string(ir::to_string(op.kind())) + " on " + model());
+    case OperationKind::AddConstraintNotValid: return set(Phase::Expand, "AddConstraintNotValid on " + model());
+    case OperationKind::AddConstraint: return set(Phase::Contract, "AddConstraint on existing table " + model());
+    case OperationKind::ValidateConstraint: return set(Phase::Contract, "ValidateConstraint on " + model());
+    case OperationKind::RemoveConstraint: return set(Phase::Contract, "RemoveConstraint on " + model());
     case OperationKind::RenameField:
     case OperationKind::RenameModel:
     case OperationKind::AlterModelTable: {
@@ -232,9 +233,9 @@ OperationPhase infer(const PhaseContext& ctx, const ir::Operation& op) {
                                                           op.string_arg(Param::old_name) ? *op.string_arg(Param::old_name) : "")
                                          .knowledge == state::Knowledge::Known
                                : ctx.before.model(ctx.migration.app_label, model_key) != nullptr;
-      if (!known) return set(Phase::Unknown, std::string(ir::to_string(op.kind())) + " of " + model + " (its history is not visible)");
+      if (!known) return set(Phase::Unknown, std::string(ir::to_string(op.kind())) + " of " + model() + " (its history is not visible)");
       result.existing_table = false;
-      return set(Phase::Always, std::string(ir::to_string(op.kind())) + " of " + model + " keeps the database name");
+      return set(Phase::Always, std::string(ir::to_string(op.kind())) + " of " + model() + " keeps the database name");
     }
     case OperationKind::AlterUniqueTogether:
     case OperationKind::AlterIndexTogether: {
@@ -242,7 +243,7 @@ OperationPhase infer(const PhaseContext& ctx, const ir::Operation& op) {
       const state::ModelState* m = ctx.before.model(ctx.migration.app_label, model_key);
       bool known = true;
       const auto groups = state::read_together(op.arg(unique ? Param::unique_together : Param::index_together).value, known);
-      if (m == nullptr || m->uncertain || !known) return set(Phase::Unknown, std::string(ir::to_string(op.kind())) + " of " + model);
+      if (m == nullptr || m->uncertain || !known) return set(Phase::Unknown, std::string(ir::to_string(op.kind())) + " of " + model());
       const auto& old_groups = unique ? m->unique_together : m->index_together;
       const bool adds = std::any_of(groups.begin(), groups.end(), [&](const auto& g) {
         return std::find(old_groups.begin(), old_groups.end(), g) == old_groups.end();
@@ -250,17 +251,17 @@ OperationPhase infer(const PhaseContext& ctx, const ir::Operation& op) {
       const bool removes = std::any_of(old_groups.begin(), old_groups.end(), [&](const auto& g) {
         return std::find(groups.begin(), groups.end(), g) == groups.end();
       });
-      if (!adds && !removes) return set(Phase::Always, std::string(ir::to_string(op.kind())) + " of " + model + " (no change)");
+      if (!adds && !removes) return set(Phase::Always, std::string(ir::to_string(op.kind())) + " of " + model() + " (no change)");
       if (unique || removes) {
         return set(Phase::Contract, std::string(ir::to_string(op.kind())) + (adds ? " adds " : " removes ") +
-                                        (unique ? "uniqueness on " : "an index on ") + model);
+                                        (unique ? "uniqueness on " : "an index on ") + model());
       }
-      return set(Phase::Expand, "AlterIndexTogether adds an index on " + model);
+      return set(Phase::Expand, "AlterIndexTogether adds an index on " + model());
     }
     case OperationKind::AlterOrderWithRespectTo: {
       const ir::Value* v = op.arg(Param::order_with_respect_to).value;
-      if (v != nullptr && v->is_none()) return set(Phase::Contract, "AlterOrderWithRespectTo drops `_order` from " + model);
-      return set(Phase::MultiStep, "AlterOrderWithRespectTo adds a NOT NULL `_order` column to " + model);
+      if (v != nullptr && v->is_none()) return set(Phase::Contract, "AlterOrderWithRespectTo drops `_order` from " + model());
+      return set(Phase::MultiStep, "AlterOrderWithRespectTo adds a NOT NULL `_order` column to " + model());
     }
     default: return set(Phase::Unknown, std::string(ir::to_string(op.kind())));
   }
