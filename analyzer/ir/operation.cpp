@@ -31,6 +31,7 @@ void Operation::match_arguments() {
   if (!call_.is(Value::Kind::Call)) return;
   const OperationSignature& sig = signature(kind_);
   const auto positional = call_.elements();
+  matched_.reserve(positional.size() + call_.keyword_names().size());  // one allocation per operation
   // An argument godwit cannot evaluate (`"DROP " + name`, `SQL[0]`) still takes its position; only
   // after a `*args` (kept as Opaque source text starting with `*`) are the positions unknown.
   bool after_star = false;
