@@ -201,8 +201,9 @@ class Reader {
     for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(byte()) << (8 * i);
     return std::bit_cast<double>(bits);
   }
-  // A count of items that each take at least one byte: never more than what is left. Lists are
-  // filled item by item (never sized from the count), so memory grows only with the bytes read.
+  // A count of items that each take at least one byte: never more than what is left. Lists of
+  // IR structs are filled item by item (never sized from the count); values are sized through
+  // reserve_slots().
   size_t items() {
     const uint64_t n = number();
     if (n > in_.size() - at_) {
@@ -211,14 +212,19 @@ class Reader {
     }
     return static_cast<size_t>(n);
   }
-  // Values take at least four bytes each (kind, flag, a range's two numbers): storage sized
-  // from `n` values is refused beyond what the bytes left can hold, so it stays within a small
-  // multiple of the payload's size whatever the counts say.
-  bool values_fit(uint64_t n) {
+  // Storage for `n` values about to be decoded in place. Values take at least four bytes each
+  // (kind, flag, a range's two numbers), and every slot allocated and not yet filled — in this
+  // container and in the ones open around it — needs its own: slots beyond what the unread bytes
+  // can hold are refused, so a payload of nested containers each claiming the rest of the bytes
+  // cannot allocate more than a small multiple of its size. take_slot() fills one.
+  bool reserve_slots(uint64_t n) {
     constexpr uint64_t kMinValueBytes = 4;
-    if (n > (in_.size() - at_) / kMinValueBytes) fail();
+    const uint64_t room = (in_.size() - at_) / kMinValueBytes;
+    if (pending_slots_ > room || n > room - pending_slots_) fail();
+    if (ok_) pending_slots_ += n;
     return ok_;
   }
+  void take_slot() { --pending_slots_; }
 
   void flag(bool& v) {
     const uint8_t b = byte();
@@ -338,14 +344,18 @@ class Reader {
         const std::string_view callee = text_view();
         const size_t positional = items();
         const size_t keywords = items();
-        if (!values_fit(uint64_t{positional} + keywords)) break;
+        if (!reserve_slots(uint64_t{positional} + keywords)) break;
         // Arguments are decoded straight into the call's storage; keyword names go on the
         // reader's stack above this mark (nested calls push and pop above it).
         v = Value::call_shell(callee, origin, positional + keywords, r);
-        for (size_t i = 0; i < positional && ok_; ++i) v.item(i) = value(depth + 1);
+        for (size_t i = 0; i < positional && ok_; ++i) {
+          take_slot();
+          v.item(i) = value(depth + 1);
+        }
         const size_t names_mark = keyword_names_.size();
         for (size_t i = 0; i < keywords && ok_; ++i) {
           const std::string_view key = text_view();
+          take_slot();
           v.item(positional + i) = value(depth + 1);
           keyword_names_.push_back(key);  // after the value: its own calls use the stack above
         }
@@ -360,9 +370,12 @@ class Reader {
         // Dict entries as key, value, key, value...
         const size_t per_item = kind == Value::Kind::Dict ? 2 : 1;
         const size_t count = items() * per_item;
-        if (!values_fit(count)) break;
+        if (!reserve_slots(count)) break;
         v = Value::container_shell(kind, count, r);
-        for (size_t i = 0; i < count && ok_; ++i) v.item(i) = value(depth + 1);
+        for (size_t i = 0; i < count && ok_; ++i) {
+          take_slot();
+          v.item(i) = value(depth + 1);
+        }
         break;
       }
     }
@@ -398,6 +411,7 @@ class Reader {
   uint32_t text_size_;
   bool ok_ = true;
   uint64_t lambda_max_ = 0;
+  uint64_t pending_slots_ = 0;  // allocated by reserve_slots() and not yet filled
   // The keyword names of the calls open at the moment, innermost last (into the payload).
   std::vector<std::string_view> keyword_names_;
 };

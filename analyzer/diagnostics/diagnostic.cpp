@@ -19,6 +19,10 @@ bool diagnostic_order(const Diagnostic& a, const Diagnostic& b) {
 
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
   if (std::is_sorted(diagnostics.begin(), diagnostics.end(), diagnostic_order)) return;
+  if (diagnostics.size() > UINT32_MAX) {  // not in any real run: the indices below are 32-bit
+    std::stable_sort(diagnostics.begin(), diagnostics.end(), diagnostic_order);
+    return;
+  }
   std::vector<uint32_t> order(diagnostics.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   // diagnostic_order, compared once per pair (three-way), ties broken by the original place.

@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <array>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "analyzer/report/json_stream.h"
@@ -123,14 +125,20 @@ void write_diagnostics(JsonStream& j, std::span<const diagnostics::Diagnostic> a
   std::condition_variable changed;
   size_t next = 0;     // the next run to render
   size_t written = 0;  // runs added to `j`
+  std::exception_ptr error;  // the first failure (out of memory): every thread stops, it is rethrown
   const size_t depth = j.depth();
   const bool continues = j.has_items();
   const auto render = [&](size_t run) {
-    JsonStream fragment(rendered[run], depth, continues || run > 0);
-    for (const auto& d : all.subspan(run * kRun, std::min(kRun, all.size() - run * kRun))) write_diagnostic(fragment, d);
-    {
+    try {
+      JsonStream fragment(rendered[run], depth, continues || run > 0);
+      for (const auto& d : all.subspan(run * kRun, std::min(kRun, all.size() - run * kRun))) {
+        write_diagnostic(fragment, d);
+      }
       const std::lock_guard lock(mutex);
       ready[run] = 1;
+    } catch (...) {
+      const std::lock_guard lock(mutex);
+      if (!error) error = std::current_exception();
     }
     changed.notify_all();
   };
@@ -139,8 +147,8 @@ void write_diagnostics(JsonStream& j, std::span<const diagnostics::Diagnostic> a
       size_t run = 0;
       {
         std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return next >= runs || next < written + window; });
-        if (next >= runs) return;
+        changed.wait(lock, [&] { return error || next >= runs || next < written + window; });
+        if (error || next >= runs) return;
         run = next++;
       }
       render(run);
@@ -148,13 +156,26 @@ void write_diagnostics(JsonStream& j, std::span<const diagnostics::Diagnostic> a
   };
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(helper);
+  for (unsigned t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(helper);
+    } catch (const std::system_error&) {
+      break;  // no more threads: this one renders what they would have
+    }
+  }
   // This thread writes the runs in order, rendering one itself while the next is not done.
   while (written < runs) {
     std::unique_lock lock(mutex);
+    if (error) break;
     if (ready[written] != 0) {
       lock.unlock();
-      j.add_items(rendered[written]);
+      try {
+        j.add_items(rendered[written]);
+      } catch (...) {
+        lock.lock();
+        if (!error) error = std::current_exception();
+        break;
+      }
       std::string().swap(rendered[written]);
       lock.lock();
       ++written;
@@ -170,7 +191,9 @@ void write_diagnostics(JsonStream& j, std::span<const diagnostics::Diagnostic> a
     }
     changed.wait(lock);
   }
+  changed.notify_all();
   for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace

@@ -99,7 +99,8 @@ struct ModelKeyEqual {
   bool operator()(const ModelKeyView& view, std::string_view key) const { return ModelKeyLess::compare(key, view) == 0; }
 };
 
-// The models of a project at one point of the migration plan.
+// The models of a project at one point of the migration plan. Not for concurrent use, even
+// through a const reference: lookups remember their last answers (see RecentLookup).
 class ProjectState {
  public:
   ProjectState() = default;

@@ -549,7 +549,9 @@ int main(int argc, char** argv) {
   }
 
   const auto target = [&](const std::string& what, double value, double limit, int decimals, const std::string& unit) {
-    std::cout << "  " << label(what, 62) << pad(fixed(value, decimals) + unit, 8) << "   target <= "
+    // Ratios with one more decimal than their limit: a value just over it must not print as it.
+    const int shown = unit == "x" ? decimals + 1 : decimals;
+    std::cout << "  " << label(what, 62) << pad(fixed(value, shown) + unit, 8) << "   target <= "
               << fixed(limit, decimals) << unit << ": " << (value <= limit ? "met" : "MISSED") << "\n";
   };
   std::cout << "targets:\n";

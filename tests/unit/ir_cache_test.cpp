@@ -2,6 +2,7 @@
 // everything extraction depends on, and a damaged entry is never trusted.
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -255,6 +256,42 @@ TEST_CASE("the IR codec refuses every truncation and never crashes on altered by
   CHECK(refused > encoded.size() / 2);
   // Ranges beyond the text are refused: the same payload against a shorter file.
   CHECK_FALSE(godwit::cache::decode_migration(encoded, source_of("x.py", "x = 1\n"), "shop", "0002_change"));
+}
+
+TEST_CASE("the IR codec refuses nested containers that claim more items than the payload holds", "[cache]") {
+  // A list nested 150 deep around a 400 KB string, then every list's count (1) rewritten to
+  // claim 90 000 items: each level alone fits the bytes left, together they do not. Storage is
+  // sized from the counts, so a decoder that checked each level alone would hold 150 arrays of
+  // 90 000 values (over 500 MB) before failing; this one refuses at the second level.
+  constexpr int kDepth = 150;
+  const std::string head = "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+                           "    operations = [migrations.RunSQL(";
+  const std::string text = head + std::string(kDepth, '[') + "'" + std::string(400000, 'x') + "'" +
+                           std::string(kDepth, ']') + ")]\n";
+  const auto source = source_of("shop/migrations/0002_change.py", text);
+  const std::string encoded = godwit::cache::encode_migration(extract(source));
+  REQUIRE(godwit::cache::decode_migration(encoded, source, "shop", "0002_change"));
+  const auto varint = [](uint64_t v) {
+    std::string out;
+    for (; v >= 0x80; v >>= 7) out += static_cast<char>((v & 0x7F) | 0x80);
+    return out + static_cast<char>(v);
+  };
+  constexpr char kList = 8;  // Value::Kind::List
+  std::string crafted = encoded;
+  for (int level = 0; level < kDepth; ++level) {
+    const auto begin = static_cast<uint64_t>(head.size() + level);
+    const auto end = static_cast<uint64_t>(text.size() - 3 - level);  // just after its `]`
+    const std::string list = std::string{kList, '\0'} + varint(begin) + varint(end) + '\x01';
+    const size_t at = crafted.find(list);
+    REQUIRE(at != std::string::npos);
+    crafted.replace(at, list.size(), list.substr(0, list.size() - 1) + varint(90000));
+  }
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  CHECK_FALSE(godwit::cache::decode_migration(crafted, source, "shop", "0002_change"));
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  CHECK(after.ru_maxrss - before.ru_maxrss < 200 * 1024);  // KB
 }
 
 TEST_CASE("content digests tell apart what differs and agree on what is equal", "[cache]") {
