@@ -289,3 +289,43 @@ TEST_CASE("a cycle closed by a staged file is reported in it, whichever file dec
     CHECK(r.out.find(std::string(staged) + ":8:9: GR003") == 0);
   }
 }
+
+TEST_CASE("a cycle found first in a file not being checked is reported, and baselined, in the checked one", "[cli]") {
+  TempDir dir;
+  dir.write("shop/migrations/__init__.py", "");
+  dir.write("shop/migrations/0001_initial.py", R"py(from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = [("shop", "0002_second")]
+    operations = []
+)py");
+  dir.write("shop/migrations/0002_second.py", R"py(from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop",   "0001_initial")]
+    operations = []
+)py");
+  const auto r = run_process({GODWIT_BINARY, "check", "--format", "json", "shop/migrations/0002_second.py"},
+                             dir.path().string());
+  CHECK(r.exit_code == 1);
+  const auto report = nlohmann::json::parse(r.out);
+  REQUIRE(report["diagnostics"].size() == 1);
+  const auto& d = report["diagnostics"][0];
+  CHECK(d["rule"] == "GR003");
+  CHECK(d["path"] == "shop/migrations/0002_second.py");
+  CHECK(d["range"]["start"]["line"] == 5);
+  CHECK(d["related"][0]["path"] == "shop/migrations/0001_initial.py");
+  CHECK(d["related"][0]["message"] == "reported first here, in a file not being checked");
+  // The baseline names the finding by the checked file's text, whitespace collapsed.
+  const auto b = run_process({GODWIT_BINARY, "check", "--write-baseline", "baseline.json", "shop/migrations/0002_second.py"},
+                             dir.path().string());
+  CHECK(b.exit_code == 0);
+  std::ifstream in(dir.path() / "baseline.json");
+  const auto baseline = nlohmann::json::parse(in);
+  REQUIRE(baseline["findings"].size() == 1);
+  CHECK(baseline["findings"][0]["migration"] == "0002_second");
+  CHECK(baseline["findings"][0]["anchor"] == R"(("shop", "0001_initial"))");
+}

@@ -26,7 +26,7 @@ std::vector<Identity> identify(const std::vector<diagnostics::Diagnostic>& diagn
   out.reserve(diagnostics.size());
   std::map<std::tuple<std::string, std::string, std::string, std::string>, uint32_t> seen;
   for (const auto& d : diagnostics) {
-    Identity id{d.app, d.migration, d.code.str(), d.anchor, 0};
+    Identity id{d.app, d.migration, d.code.str(), d.anchor_text(), 0};
     id.occurrence = seen[std::make_tuple(id.app, id.migration, id.rule, id.anchor)]++;
     out.push_back(std::move(id));
   }

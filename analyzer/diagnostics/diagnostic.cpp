@@ -12,6 +12,11 @@ const std::string& Diagnostic::path() const {
   return file ? file->path() : kNone;
 }
 
+std::string Diagnostic::anchor_text() const {
+  if (!anchor.empty() || !file) return anchor;
+  return normalized_anchor(file->slice(anchor_range));
+}
+
 bool diagnostic_order(const Diagnostic& a, const Diagnostic& b) {
   return std::forward_as_tuple(a.path(), a.range.begin, a.range.end, a.code, a.message) <
          std::forward_as_tuple(b.path(), b.range.begin, b.range.end, b.code, b.message);

@@ -29,11 +29,14 @@ struct Diagnostic {
   std::string app;
   std::string migration;
   std::vector<RelatedLocation> related;
-  // What identifies the finding when lines move: the flagged source text, whitespace-normalised
-  // (the operation's content), used by baselines and SARIF fingerprints.
+  // What identifies the finding when lines move (baselines and SARIF fingerprints): the source
+  // text of `anchor_range` (the operation's), whitespace-normalised — worked out only when asked
+  // for, by anchor_text() — or `anchor`, when a rule sets it.
+  source::TextRange anchor_range;
   std::string anchor;
 
   [[nodiscard]] const std::string& path() const;
+  [[nodiscard]] std::string anchor_text() const;
 };
 
 // Files, then position, then rule id, then message: the one order of all output.

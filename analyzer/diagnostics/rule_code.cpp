@@ -1,7 +1,6 @@
 #include "analyzer/diagnostics/rule_code.h"
 
 #include <array>
-#include <cstdio>
 
 namespace godwit::diagnostics {
 
@@ -37,9 +36,13 @@ std::optional<RuleFamily> family_from_string(std::string_view text) {
 }
 
 std::string RuleCode::str() const {
-  char digits[8];
-  std::snprintf(digits, sizeof digits, "%03u", static_cast<unsigned>(number));
-  return std::string(to_string(family)) + digits;
+  // "%03u" by hand: every finding of every report spells its code.
+  std::string out(to_string(family));
+  if (number >= 1000) return out + std::to_string(number);
+  out += static_cast<char>('0' + number / 100);
+  out += static_cast<char>('0' + number / 10 % 10);
+  out += static_cast<char>('0' + number % 10);
+  return out;
 }
 
 std::optional<RuleCode> RuleCode::parse(std::string_view text) {

@@ -196,7 +196,8 @@ Engine::Result Engine::run(const Project& project) const {
         if (f.migration.source == d.file) {
           d.app = f.migration.app_label;
           d.migration = f.migration.name;
-          d.anchor = diagnostics::normalized_anchor(f.migration.file().slice(d.range));
+          d.anchor_range = d.range;
+          d.anchor.clear();
         }
       }
       out.push_back(std::move(d));

@@ -16,7 +16,7 @@ Diagnostic& Reporter::report(const ir::Migration& migration, TextRange range, st
   d.range = range;
   d.app = migration.app_label;
   d.migration = migration.name;
-  d.anchor = diagnostics::normalized_anchor(migration.file().slice(anchor.value_or(range)));
+  d.anchor_range = anchor.value_or(range);  // the text is normalised only if a baseline asks
   out_.push_back(std::move(d));
   return out_.back();
 }

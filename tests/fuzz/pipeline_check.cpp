@@ -173,7 +173,7 @@ void check_diagnostics(const std::vector<diagnostics::Diagnostic>& found, Proble
     }
     const size_t file_valid = valid.at(d.file.get());
     check_position(*d.file, file_valid, d.range.begin, what, problems);
-    if (!valid_utf8(d.anchor)) problems.add(what + "'s anchor is not valid UTF-8");
+    if (!valid_utf8(d.anchor_text())) problems.add(what + "'s anchor is not valid UTF-8");
     if (file_valid == d.file->text().size() && (!valid_utf8(d.message) || !valid_utf8(d.help))) {
       problems.add(what + " has text that is not valid UTF-8");
     }

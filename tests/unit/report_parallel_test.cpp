@@ -113,3 +113,12 @@ TEST_CASE("Findings are sorted stably into the output order", "[unit]") {
   diagnostics::sort_diagnostics(all);
   for (size_t i = 0; i < all.size(); ++i) CHECK(all[i].app == expected[i].app);
 }
+
+TEST_CASE("Rule codes spell their number with three digits at least", "[unit]") {
+  for (const char* code : {"BC001", "ZD012", "RV100", "GR999", "SY010"}) CHECK(diagnostics::RuleCode::parse(code)->str() == code);
+  diagnostics::RuleCode wide = *diagnostics::RuleCode::parse("BC001");
+  wide.number = 1234;
+  CHECK(wide.str() == "BC1234");
+  wide.number = 0;
+  CHECK(wide.str() == "BC000");
+}
