@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <tuple>
 
 namespace godwit::diagnostics {
 
@@ -17,10 +16,22 @@ std::string Diagnostic::anchor_text() const {
   return normalized_anchor(file->slice(anchor_range));
 }
 
-bool diagnostic_order(const Diagnostic& a, const Diagnostic& b) {
-  return std::forward_as_tuple(a.path(), a.range.begin, a.range.end, a.code, a.message) <
-         std::forward_as_tuple(b.path(), b.range.begin, b.range.end, b.code, b.message);
+namespace {
+
+// The one output order, three-way: path, range, rule id, message.
+int compare(const Diagnostic& a, const Diagnostic& b) {
+  if (a.file != b.file) {
+    if (const int c = a.path().compare(b.path()); c != 0) return c;
+  }
+  if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin ? -1 : 1;
+  if (a.range.end != b.range.end) return a.range.end < b.range.end ? -1 : 1;
+  if (a.code != b.code) return a.code < b.code ? -1 : 1;
+  return a.message.compare(b.message);
 }
+
+}  // namespace
+
+bool diagnostic_order(const Diagnostic& a, const Diagnostic& b) { return compare(a, b) < 0; }
 
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
   if (std::is_sorted(diagnostics.begin(), diagnostics.end(), diagnostic_order)) return;
@@ -30,17 +41,9 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
   }
   std::vector<uint32_t> order(diagnostics.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  // diagnostic_order, compared once per pair (three-way), ties broken by the original place.
+  // The output order, compared once per pair, ties broken by the original place.
   std::sort(order.begin(), order.end(), [&](uint32_t ia, uint32_t ib) {
-    const Diagnostic& a = diagnostics[ia];
-    const Diagnostic& b = diagnostics[ib];
-    if (a.file != b.file) {
-      if (const int c = a.path().compare(b.path()); c != 0) return c < 0;
-    }
-    if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin;
-    if (a.range.end != b.range.end) return a.range.end < b.range.end;
-    if (a.code != b.code) return a.code < b.code;
-    if (const int c = a.message.compare(b.message); c != 0) return c < 0;
+    if (const int c = compare(diagnostics[ia], diagnostics[ib]); c != 0) return c < 0;
     return ia < ib;
   });
   std::vector<Diagnostic> sorted;

@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <thread>
 
 #include "analyzer/baseline/baseline.h"
 #include "analyzer/discovery/discovery.h"
 #include "analyzer/driver/analysis.h"
+#include "analyzer/driver/project_loader.h"
 #include "analyzer/ir/reversibility.h"
 #include "rules/registry.h"
 
@@ -90,7 +90,7 @@ int run_check(const CheckOptions& options, const config::Config& config, std::os
 
   report::Report report;
   report.rules = rules::all_rules();
-  report.threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  report.threads = resolve_threads(options.threads);
   report.fail_on = config.fail_on;
   if (!config.baseline.empty()) {
     std::string error;

@@ -80,13 +80,17 @@ bool read_file(const std::filesystem::path& path, std::string& contents, std::st
   return true;
 }
 
+unsigned resolve_threads(unsigned requested) {
+  return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+}
+
 LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads,
                         const cache::IrCache* cache, const SourceOverlay* overlay) {
   const size_t count = discovery.files.size();
   std::vector<std::optional<engine::ProjectFile>> loaded(count);
   std::vector<std::optional<discovery::DiscoveryError>> failures(count);
 
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = resolve_threads(threads);
   // With a cache, the work comes in pieces of migrations folders: a folder's pack is read by the
   // first thread that needs it and written back by the one that finishes the folder's last
   // piece. Most folders are one piece, so threads rarely wait for each other's pack and only a

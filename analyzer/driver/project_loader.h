@@ -16,6 +16,9 @@ struct LoadResult {
   std::vector<discovery::DiscoveryError> errors;  // files that could not be read
 };
 
+// The number of threads a run asking for `requested` uses: 0 means one per core.
+unsigned resolve_threads(unsigned requested);
+
 // Reads, parses and extracts every discovered file, on `threads` threads (0: one per core).
 // The result is in discovery order whatever the thread count. Modules the overlay holds are read
 // from it instead of the disk, and never from or into the cache. With a cache, a file whose IR

@@ -158,8 +158,7 @@ Value Value::call_from(std::string_view callee, NameOrigin origin, std::span<Val
   v.range_ = range;
   v.take_items(positional, keyword_values.size());
   std::move(keyword_values.begin(), keyword_values.end(), v.items_ + positional.size());
-  v.set_keyword_names(names);
-  for (const std::string_view name : names) v.unpacking_ = v.unpacking_ || name == "**";
+  v.name_keywords(names);
   return v;
 }
 
