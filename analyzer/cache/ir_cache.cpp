@@ -1,6 +1,7 @@
 #include "analyzer/cache/ir_cache.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -83,22 +84,24 @@ class RecordReader {
 
 // A whole file into `out`, and its modification time (seconds since the epoch) into `modified`;
 // false when it does not exist, is not a regular file or cannot be read.
-bool read_whole(const fs::path& path, std::string& out, std::time_t& modified) {
+template <typename Buffer>
+bool read_whole(const fs::path& path, Buffer& out, std::time_t& modified) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st {};
   bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= kMaxPackSize;
   modified = st.st_mtim.tv_sec;
+  if (ok) ok = out.allocate(static_cast<size_t>(st.st_size));
   if (ok) {
-    out.resize(static_cast<size_t>(st.st_size));
+    const size_t size = static_cast<size_t>(st.st_size);
     size_t done = 0;
-    while (done < out.size()) {
-      const ssize_t n = ::read(fd, out.data() + done, out.size() - done);
+    while (done < size) {
+      const ssize_t n = ::read(fd, out.data() + done, size - done);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       done += static_cast<size_t>(n);
     }
-    ok = done == out.size();
+    ok = done == size;
   }
   ::close(fd);
   return ok;
@@ -303,6 +306,22 @@ IrCache::Stats IrCache::stats() const {
   return Stats{hits_.load(), misses_.load(), rejected_.load(), packs_written_.load(), write_failures_.load()};
 }
 
+bool IrCache::Folder::PageBuffer::allocate(size_t size) {
+  release();
+  if (size == 0) return true;
+  void* pages = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (pages == MAP_FAILED) return false;
+  data_ = pages;
+  size_ = size;
+  return true;
+}
+
+void IrCache::Folder::PageBuffer::release() {
+  if (data_ != nullptr) ::munmap(data_, size_);
+  data_ = nullptr;
+  size_ = 0;
+}
+
 IrCache::Folder::Folder(const IrCache& cache, fs::path migrations_dir)
     : cache_(cache), dir_(std::move(migrations_dir)) {
   const std::string key = cache_.pack_key(dir_);
@@ -318,13 +337,13 @@ IrCache::Folder::Folder(const IrCache& cache, fs::path migrations_dir)
     // No pack yet, or something that cannot be read as one (a folder where it should be).
     std::error_code ec;
     pack_damaged_ = fs::exists(fs::symlink_status(pack_path_, ec));
-    pack_.clear();
+    pack_.release();
   }
   if (pack_damaged_) cache_.rejected_.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool IrCache::Folder::parse_pack(const std::string& key) {
-  const std::string_view in = pack_;
+  const std::string_view in = pack_.view();
   if (in.size() < kHeaderSize || in.substr(0, kMagic.size()) != kMagic ||
       get_le(in, 8, 4) != current_extractor().format_version || get_le(in, 12, 4) != key.size() ||
       in.size() - kHeaderSize < key.size() || in.substr(kHeaderSize, key.size()) != key) {
@@ -358,7 +377,8 @@ bool IrCache::Folder::parse_pack(const std::string& key) {
 }
 
 std::optional<ir::Migration> IrCache::Folder::load(const std::shared_ptr<const source::SourceFile>& source,
-                                                   const std::string& app_label, const std::string& name) {
+                                                   const std::string& app_label, const std::string& name,
+                                                   std::string_view* body) {
   const auto found = entries_.find(name);
   const std::string_view text = source->text();
   if (found == entries_.end() || found->second.app_label != app_label || found->second.text_size != text.size() ||
@@ -366,7 +386,8 @@ std::optional<ir::Migration> IrCache::Folder::load(const std::shared_ptr<const s
     cache_.misses_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
   }
-  auto migration = decode_migration(found->second.payload, source, app_label, name);
+  auto migration = body != nullptr ? decode_header(found->second.payload, source, app_label, name, *body)
+                                   : decode_migration(found->second.payload, source, app_label, name);
   if (!migration) {
     // Checksummed, yet not decodable: written by a broken build. Never trusted, replaced.
     cache_.rejected_.fetch_add(1, std::memory_order_relaxed);
@@ -376,6 +397,11 @@ std::optional<ir::Migration> IrCache::Folder::load(const std::shared_ptr<const s
   const std::lock_guard lock(mutex_);
   next_.insert_or_assign(name, std::string());  // the entry read stays as it is
   return migration;
+}
+
+void IrCache::Folder::body_rejected() {
+  cache_.hits_.fetch_sub(1, std::memory_order_relaxed);
+  cache_.rejected_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void IrCache::Folder::store(const ir::Migration& migration) {
@@ -420,8 +446,7 @@ void IrCache::Folder::commit() {
   }
   next_.clear();
   entries_.clear();
-  pack_.clear();
-  pack_.shrink_to_fit();
+  pack_.release();
 }
 
 }  // namespace godwit::cache

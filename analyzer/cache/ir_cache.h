@@ -72,9 +72,15 @@ class IrCache {
     Folder& operator=(const Folder&) = delete;
     ~Folder() = default;
 
-    // The IR stored for this module, if a valid entry exists for its bytes, app and name.
+    // The IR stored for this module, if a valid entry exists for its bytes, app and name. With
+    // `body`, only the header is decoded (see decode_header) and `body` is set to the rest,
+    // which stays readable until commit(): decode it with decode_body, and should that fail,
+    // call body_rejected() and store() the module's IR extracted again.
     [[nodiscard]] std::optional<ir::Migration> load(const std::shared_ptr<const source::SourceFile>& source,
-                                                    const std::string& app_label, const std::string& name);
+                                                    const std::string& app_label, const std::string& name,
+                                                    std::string_view* body = nullptr);
+    // A body load() deferred did not decode: the entry was not a hit after all.
+    void body_rejected();
     // Records the IR of a module of this folder (keyed by its source, app label and name).
     void store(const ir::Migration& migration);
     // Writes the pack back when it changed: an entry for every module loaded or stored since the
@@ -98,10 +104,30 @@ class IrCache {
       std::string_view framed;   // the whole framed record, into pack_ (copied as is when kept)
     };
 
+    // Bytes in pages of their own, given back to the system when released. A pack can stay in
+    // memory until the last body read from it is decoded, long after the thread that read it
+    // moved on: in that thread's heap it would leave a hole that nothing else fills.
+    class PageBuffer {
+     public:
+      PageBuffer() = default;
+      ~PageBuffer() { release(); }
+      PageBuffer(const PageBuffer&) = delete;
+      PageBuffer& operator=(const PageBuffer&) = delete;
+      // false when the system has no memory for it
+      bool allocate(size_t size);
+      void release();
+      [[nodiscard]] char* data() { return static_cast<char*>(data_); }
+      [[nodiscard]] std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+
+     private:
+      void* data_ = nullptr;
+      size_t size_ = 0;
+    };
+
     const IrCache& cache_;
     std::filesystem::path dir_;   // the migrations folder
     std::filesystem::path pack_path_;
-    std::string pack_;            // the pack as read
+    PageBuffer pack_;             // the pack as read
     std::map<std::string, Entry, std::less<>> entries_;  // by module name; read-only after opening
     bool pack_damaged_ = false;   // something in the pack was not valid: write it back
     std::mutex mutex_;            // guards what follows

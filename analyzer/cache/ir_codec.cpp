@@ -165,6 +165,7 @@ class Reader {
 
   [[nodiscard]] bool ok() const { return ok_; }
   [[nodiscard]] bool at_end() const { return at_ == in_.size(); }
+  [[nodiscard]] size_t position() const { return at_; }
   void fail() {
     ok_ = false;
     at_ = in_.size();
@@ -501,6 +502,7 @@ void transfer_header(IO& io, M& m) {
   io.range(m.atomic_range);
 }
 
+// The body: what follows the operations. move_body() moves the same fields and the operations.
 template <typename IO, typename M>
 void transfer_rest(IO& io, M& m) {
   io.flag(m.operations_found);
@@ -550,8 +552,8 @@ std::string encode_migration(const ir::Migration& migration) {
   return out;
 }
 
-std::optional<ir::Migration> decode_migration(std::string_view payload, std::shared_ptr<const source::SourceFile> source,
-                                              std::string app_label, std::string name) {
+std::optional<ir::Migration> decode_header(std::string_view payload, std::shared_ptr<const source::SourceFile> source,
+                                           std::string app_label, std::string name, std::string_view& body) {
   if (source == nullptr || source->text().size() > UINT32_MAX) return std::nullopt;
   Reader r(payload, static_cast<uint32_t>(source->text().size()));
   ir::Migration m;
@@ -559,10 +561,39 @@ std::optional<ir::Migration> decode_migration(std::string_view payload, std::sha
   m.name = std::move(name);
   m.source = std::move(source);
   transfer_header(r, m);
+  if (!r.ok()) return std::nullopt;
+  body = payload.substr(r.position());
+  return m;
+}
+
+bool decode_body(std::string_view body, ir::Migration& m) {
+  if (m.source == nullptr || m.source->text().size() > UINT32_MAX) return false;
+  Reader r(body, static_cast<uint32_t>(m.source->text().size()));
   m.operations = r.operations(0);
   transfer_rest(r, m);
-  if (!r.ok() || !r.at_end() || !consistent(m, r.lambda_bound())) return std::nullopt;
+  if (r.ok() && r.at_end() && consistent(m, r.lambda_bound())) return true;
+  move_body(m, ir::Migration{});
+  return false;
+}
+
+std::optional<ir::Migration> decode_migration(std::string_view payload, std::shared_ptr<const source::SourceFile> source,
+                                              std::string app_label, std::string name) {
+  std::string_view body;
+  auto m = decode_header(payload, std::move(source), std::move(app_label), std::move(name), body);
+  if (!m || !decode_body(body, *m)) return std::nullopt;
   return m;
+}
+
+void move_body(ir::Migration& to, ir::Migration&& from) {
+  to.operations = std::move(from.operations);
+  to.operations_found = from.operations_found;
+  to.operations_range = from.operations_range;
+  to.unresolved_operations = std::move(from.unresolved_operations);
+  to.imports = std::move(from.imports);
+  to.functions = std::move(from.functions);
+  to.classes = std::move(from.classes);
+  to.safe = from.safe;
+  to.comments = std::move(from.comments);
 }
 
 }  // namespace godwit::cache

@@ -124,19 +124,23 @@ Analysis analyze(const AnalysisOptions& options, const config::Config& config, c
   const auto rules = rules::all_rules();
   const engine::Engine engine(rules, config, analysis.config_errors);
   if (!analysis.config_errors.empty()) return analysis;
-  LoadedProject loaded = load(options, config, working_directory);
+  // The replay starts while the threads still decode the later migrations' bodies.
+  DeferredBodies bodies(options.threads);
+  LoadedProject loaded = load(options, config, working_directory, &bodies);
   analysis.project = std::move(loaded.project);
+  bodies.bind(analysis.project.files);
   analysis.errors = std::move(loaded.errors);
   analysis.config_errors = std::move(loaded.fatal_errors);
   if (!analysis.config_errors.empty()) return analysis;
-  engine::Engine::Result result = engine.run(analysis.project);
+  engine::Engine::Result result = engine.run(analysis.project, &bodies);
   analysis.diagnostics = std::move(result.diagnostics);
   analysis.phases = std::move(result.phases);
   analysis.graph = std::move(result.graph);
   return analysis;
 }
 
-LoadedProject load(const AnalysisOptions& options, const config::Config& config, const fs::path& working_directory) {
+LoadedProject load(const AnalysisOptions& options, const config::Config& config, const fs::path& working_directory,
+                   DeferredBodies* deferred) {
   LoadedProject analysis;
   std::vector<fs::path> paths;
   std::vector<discovery::MigrationPath> from_overlay;
@@ -177,7 +181,7 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
     }
   }
   found.files.insert(found.files.end(), context.begin(), context.end());
-  LoadResult loaded = load_project(found, config, options.threads, options.cache, options.overlay);
+  LoadResult loaded = load_project(found, config, options.threads, options.cache, options.overlay, deferred);
   analysis.errors.insert(analysis.errors.end(), loaded.errors.begin(), loaded.errors.end());
 
   // Context: apps the loaded migrations depend on, found beside the apps already read.
@@ -196,7 +200,7 @@ LoadedProject load(const AnalysisOptions& options, const config::Config& config,
     if (more.empty()) break;
     discovery::Discovery extra;
     extra.files = more;
-    LoadResult extra_loaded = load_project(extra, config, options.threads, options.cache, options.overlay);
+    LoadResult extra_loaded = load_project(extra, config, options.threads, options.cache, options.overlay, deferred);
     for (auto& f : extra_loaded.project.files) loaded.project.files.push_back(std::move(f));
     // A context file that cannot be read only costs its information: no error for it.
     found.files.insert(found.files.end(), more.begin(), more.end());

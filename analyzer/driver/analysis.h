@@ -44,14 +44,17 @@ struct Analysis {
 Analysis analyze(const AnalysisOptions& options, const config::Config& config,
                  const std::filesystem::path& working_directory);
 
+class DeferredBodies;
+
 // The project as analyze() reads it (the given paths, their migrations folders and the apps
-// they depend on, as context), without running rules.
+// they depend on, as context), without running rules. With `deferred`, cached modules are read
+// up to their header and their bodies left to it (analyze() completes them as it replays).
 struct LoadedProject {
   engine::Project project;
   std::vector<discovery::DiscoveryError> errors;
   std::vector<std::string> fatal_errors;  // --diff-base could not be resolved
 };
 LoadedProject load(const AnalysisOptions& options, const config::Config& config,
-                   const std::filesystem::path& working_directory);
+                   const std::filesystem::path& working_directory, DeferredBodies* deferred = nullptr);
 
 }  // namespace godwit::driver

@@ -14,7 +14,9 @@
 #include <optional>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 
+#include "analyzer/cache/ir_codec.h"
 #include "analyzer/frontend/migration_extractor.h"
 
 namespace godwit::driver {
@@ -84,11 +86,163 @@ unsigned resolve_threads(unsigned requested) {
   return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
 
+DeferredBodies::DeferredBodies(unsigned threads) : threads_(resolve_threads(threads)) {}
+
+DeferredBodies::~DeferredBodies() {
+  try {
+    finish();
+  } catch (...) {
+    // Reported by the finish() or ensure() that met it first; nothing more to do here.
+  }
+}
+
+size_t DeferredBodies::add_pack(std::unique_ptr<cache::IrCache::Folder> folder, size_t bodies) {
+  Pack& pack = packs_.emplace_back();
+  pack.folder = std::move(folder);
+  pack.waiting = bodies;
+  if (bodies == 0) {
+    pack.folder->commit();
+    pack.folder.reset();
+  }
+  return packs_.size() - 1;
+}
+
+void DeferredBodies::add_body(const source::SourceFile* source, size_t pack, std::string_view bytes) {
+  Body& body = bodies_.emplace_back();
+  body.source = source;
+  body.pack = &packs_.at(pack);
+  body.bytes = bytes;
+}
+
+void DeferredBodies::bind(std::vector<engine::ProjectFile>& files) {
+  if (bodies_.empty()) return;
+  std::unordered_map<const source::SourceFile*, ir::Migration*> by_source;
+  by_source.reserve(files.size());
+  for (engine::ProjectFile& f : files) by_source.emplace(f.migration.source.get(), &f.migration);
+  by_migration_.reserve(bodies_.size());
+  for (Body& body : bodies_) {
+    const auto it = by_source.find(body.source);
+    if (it == by_source.end()) continue;  // not among the files: nothing to complete
+    body.migration = it->second;
+    by_migration_.emplace(it->second, &body);
+  }
+}
+
+void DeferredBodies::start(std::span<const ir::Migration* const> order) {
+  if (!workers_.empty() || !queue_.empty()) return;
+  queue_.reserve(bodies_.size());
+  for (const ir::Migration* m : order) {
+    const auto it = by_migration_.find(m);
+    if (it == by_migration_.end() || it->second->queued) continue;
+    it->second->queued = true;
+    queue_.push_back(it->second);
+  }
+  for (Body& body : bodies_) {
+    if (body.migration != nullptr && !body.queued) queue_.push_back(&body);
+  }
+  const size_t helpers = std::min<size_t>(threads_ - 1, queue_.size());
+  workers_.reserve(helpers);
+  for (size_t t = 0; t < helpers; ++t) workers_.emplace_back([this] { work(); });
+}
+
+void DeferredBodies::ensure(const ir::Migration& migration) {
+  const auto it = by_migration_.find(&migration);
+  if (it == by_migration_.end()) return;
+  Body& body = *it->second;
+  // While another thread decodes it, this one decodes the next body no one has begun rather
+  // than wait: the replay needs them all, soon.
+  while (body.state.load(std::memory_order_acquire) != kDone) {
+    if (claim(body)) {
+      decode(body, parser_);
+      break;
+    }
+    if (!decode_next(parser_)) {
+      wait(body);
+      break;
+    }
+  }
+  rethrow_failure();
+}
+
+void DeferredBodies::finish() {
+  for (Body& body : bodies_) {
+    if (claim(body)) decode(body, parser_);
+  }
+  for (Body& body : bodies_) wait(body);
+  workers_.clear();  // joins them: they stop once nothing is left to take
+  rethrow_failure();
+}
+
+void DeferredBodies::work() {
+  std::optional<frontend::PythonParser> parser;
+  try {
+    while (decode_next(parser)) {
+    }
+  } catch (...) {
+    const std::lock_guard lock(failure_mutex_);
+    if (!failure_) failure_ = std::current_exception();
+  }
+}
+
+bool DeferredBodies::decode_next(std::optional<frontend::PythonParser>& parser) {
+  for (size_t i = next_++; i < queue_.size(); i = next_++) {
+    if (claim(*queue_[i])) {
+      decode(*queue_[i], parser);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool DeferredBodies::claim(Body& body) {
+  uint8_t expected = kWaiting;
+  return body.state.compare_exchange_strong(expected, kDecoding, std::memory_order_acquire);
+}
+
+void DeferredBodies::wait(Body& body) {
+  for (uint8_t seen = body.state.load(std::memory_order_acquire); seen != kDone;
+       seen = body.state.load(std::memory_order_acquire)) {
+    body.state.wait(seen, std::memory_order_acquire);
+  }
+}
+
+void DeferredBodies::decode(Body& body, std::optional<frontend::PythonParser>& parser) {
+  // Done even when something throws, so that no thread waits for it forever (the exception
+  // reaches the caller through rethrow_failure()).
+  struct MarkDone {
+    Body& body;
+    ~MarkDone() {
+      body.state.store(kDone, std::memory_order_release);
+      body.state.notify_all();
+    }
+  } const mark_done{body};
+  cache::IrCache::Folder& folder = *body.pack->folder;
+  if (body.migration != nullptr && !cache::decode_body(body.bytes, *body.migration)) {
+    // Checksummed, yet not decodable: written by a broken build. Extracted again, and replaced.
+    ir::Migration& m = *body.migration;
+    folder.body_rejected();
+    if (!parser) parser.emplace();
+    ir::Migration fresh = frontend::read_migration(*parser, m.source, m.app_label, m.name);
+    folder.store(fresh);
+    cache::move_body(m, std::move(fresh));
+  }
+  if (body.pack->waiting.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    folder.commit();
+    body.pack->folder.reset();
+  }
+}
+
+void DeferredBodies::rethrow_failure() {
+  const std::lock_guard lock(failure_mutex_);
+  if (failure_) std::rethrow_exception(failure_);
+}
+
 LoadResult load_project(const discovery::Discovery& discovery, const config::Config& config, unsigned threads,
-                        const cache::IrCache* cache, const SourceOverlay* overlay) {
+                        const cache::IrCache* cache, const SourceOverlay* overlay, DeferredBodies* deferred) {
   const size_t count = discovery.files.size();
   std::vector<std::optional<engine::ProjectFile>> loaded(count);
   std::vector<std::optional<discovery::DiscoveryError>> failures(count);
+  if (cache == nullptr) deferred = nullptr;
 
   threads = resolve_threads(threads);
   // With a cache, the work comes in pieces of migrations folders: a folder's pack is read by the
@@ -103,8 +257,14 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
     std::vector<size_t> files;
     std::once_flag opened;
     std::unique_ptr<cache::IrCache::Folder> entries;
-    std::atomic<size_t> pending{0};  // pieces not finished
+    std::atomic<size_t> pending{0};   // pieces not finished
+    std::atomic<size_t> deferred{0};  // bodies left to `deferred`: the folder stays open for them
   };
+  struct Deferral {
+    CachedFolder* folder;
+    std::string_view body;
+  };
+  std::vector<std::optional<Deferral>> deferrals(deferred != nullptr ? count : 0);
   struct Piece {
     CachedFolder* folder;
     size_t begin;
@@ -131,7 +291,8 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
     }
   }
 
-  const auto load_one = [&](frontend::PythonParser& parser, size_t i, cache::IrCache::Folder* entries) {
+  const auto load_one = [&](frontend::PythonParser& parser, size_t i, CachedFolder* folder) {
+    cache::IrCache::Folder* entries = folder != nullptr ? folder->entries.get() : nullptr;
     const discovery::MigrationPath& file = discovery.files[i];
     if (overlay != nullptr && overlay->holds(file.path)) {
       // An editor's buffer: never from or into the cache (its pack keeps the entry of the file
@@ -148,7 +309,16 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
     auto source = std::make_shared<const source::SourceFile>(file.display, std::move(text));
     const std::string app_label = app_label_for(file, config);
     std::optional<ir::Migration> migration;
-    if (entries != nullptr) migration = entries->load(source, app_label, file.name);
+    if (entries != nullptr && deferred != nullptr) {
+      std::string_view body;
+      migration = entries->load(source, app_label, file.name, &body);
+      if (migration) {
+        deferrals[i] = Deferral{folder, body};
+        folder->deferred.fetch_add(1, std::memory_order_relaxed);
+      }
+    } else if (entries != nullptr) {
+      migration = entries->load(source, app_label, file.name);
+    }
     if (!migration) {
       migration = frontend::read_migration(parser, std::move(source), app_label, file.name);
       if (entries != nullptr) entries->store(*migration);
@@ -167,8 +337,9 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
       CachedFolder& folder = *pieces[p].folder;
       std::call_once(folder.opened,
                      [&] { folder.entries = cache->folder(discovery.files[folder.files.front()].path.parent_path()); });
-      for (size_t k = pieces[p].begin; k < pieces[p].end; ++k) load_one(parser, folder.files[k], folder.entries.get());
-      if (folder.pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      for (size_t k = pieces[p].begin; k < pieces[p].end; ++k) load_one(parser, folder.files[k], &folder);
+      if (folder.pending.fetch_sub(1, std::memory_order_acq_rel) == 1 &&
+          folder.deferred.load(std::memory_order_relaxed) == 0) {
         folder.entries->commit();
         folder.entries.reset();
       }
@@ -183,6 +354,19 @@ LoadResult load_project(const discovery::Discovery& discovery, const config::Con
     std::vector<std::jthread> pool;
     pool.reserve(threads);
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+  }
+
+  if (deferred != nullptr) {
+    // The folders still open hold deferred bodies: they are committed once those are decoded.
+    std::unordered_map<const CachedFolder*, size_t> packs;
+    for (CachedFolder& folder : folders) {
+      if (folder.entries) packs.emplace(&folder, deferred->add_pack(std::move(folder.entries), folder.deferred.load()));
+    }
+    for (size_t i = 0; i < count; ++i) {
+      if (deferrals[i]) {
+        deferred->add_body(loaded[i]->migration.source.get(), packs.at(deferrals[i]->folder), deferrals[i]->body);
+      }
+    }
   }
 
   LoadResult result;

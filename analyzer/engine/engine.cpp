@@ -133,7 +133,7 @@ void Engine::apply_suppressions(const Project& project, std::vector<diagnostics:
   }
 }
 
-Engine::Result Engine::run(const Project& project) const {
+Engine::Result Engine::run(const Project& project, PendingBodies* pending) const {
   Result result;
   std::vector<diagnostics::Diagnostic>& out = result.diagnostics;
   std::vector<const ir::Migration*> all;
@@ -156,12 +156,19 @@ Engine::Result Engine::run(const Project& project) const {
 
   // Replay the plan; rules see the state before each operation.
   state::ProjectState state(config_.swappable);
+  const std::vector<graph::NodeId>& plan = graph.plan();
+  std::vector<const ir::Migration*> order;
+  order.reserve(plan.size());
+  for (const graph::NodeId id : plan) order.push_back(graph.node(id).migration);
+  if (pending != nullptr) pending->start(order);
   std::unordered_set<const ir::Migration*> planned;
-  for (const graph::NodeId id : graph.plan()) {
-    const ir::Migration* m = graph.node(id).migration;
+  for (const ir::Migration* m : order) {
+    if (pending != nullptr) pending->ensure(*m);
     planned.insert(m);
     check_migration(analysis, *m, state, reported.contains(m), result.phases[m], out);
   }
+  // What follows reads any migration.
+  if (pending != nullptr) pending->finish();
   // Modules outside the plan: helpers without a Migration class, and migrations a squash
   // replaced. Only their own file is checked.
   const state::ProjectState empty;

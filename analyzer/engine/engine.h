@@ -33,7 +33,9 @@ class Engine {
     std::unordered_map<const ir::Migration*, phase::MigrationPhases> phases;
   };
 
-  [[nodiscard]] Result run(const Project& project) const;
+  // With `pending`, the migrations it holds are completed through it, each before the engine
+  // reads more than its header (see PendingBodies), and all of them before run() returns.
+  [[nodiscard]] Result run(const Project& project, PendingBodies* pending = nullptr) const;
   [[nodiscard]] const rule::RuleSelection& selection() const { return selection_; }
 
  private:

@@ -18,6 +18,7 @@
 #include "analyzer/cache/content_hash.h"
 #include "analyzer/cache/ir_cache.h"
 #include "analyzer/cache/ir_codec.h"
+#include "analyzer/driver/analysis.h"
 #include "analyzer/driver/check.h"
 #include "analyzer/driver/subprocess.h"
 #include "analyzer/driver/project_loader.h"
@@ -256,6 +257,49 @@ TEST_CASE("the IR codec refuses every truncation and never crashes on altered by
   CHECK(refused > encoded.size() / 2);
   // Ranges beyond the text are refused: the same payload against a shorter file.
   CHECK_FALSE(godwit::cache::decode_migration(encoded, source_of("x.py", "x = 1\n"), "shop", "0002_change"));
+}
+
+TEST_CASE("the IR codec decodes a header alone, then completes it from the body", "[cache]") {
+  const auto files = corpus();
+  for (const fs::path& path : files) {
+    INFO(path.string());
+    const auto source = source_of(path.string(), slurp(path));
+    const Migration original = extract(source);
+    const std::string encoded = godwit::cache::encode_migration(original);
+    std::string_view body;
+    const auto decode_header = [&] {
+      return godwit::cache::decode_header(encoded, source, "shop", "0002_change", body);
+    };
+    auto header = decode_header();
+    REQUIRE(header);
+    // What the graph needs is there; the rest is not yet.
+    CHECK(header->dependencies.size() == original.dependencies.size());
+    CHECK(header->has_migration_class == original.has_migration_class);
+    CHECK(header->operations.empty());
+    CHECK(header->imports.empty());
+    CHECK(header->functions.empty());
+    CHECK(header->comments.empty());
+    CHECK_FALSE(header->operations_found);
+    CHECK(encoded.ends_with(body));
+    // A body that does not decode leaves the rest empty.
+    Migration broken = std::move(*decode_header());
+    CHECK_FALSE(godwit::cache::decode_body(std::string(body) + '\0', broken));
+    CHECK(broken.operations.empty());
+    CHECK(broken.functions.empty());
+    CHECK_FALSE(broken.safe);
+    if (!body.empty()) CHECK_FALSE(godwit::cache::decode_body(body.substr(0, body.size() - 1), broken));
+    REQUIRE(godwit::cache::decode_body(body, *header));
+    require_same(original, *header);
+    // move_body carries the whole body over, and only it.
+    Migration other = extract(source, "billing", "0009_other");
+    godwit::cache::move_body(other, std::move(*header));
+    CHECK(other.app_label == "billing");
+    CHECK(other.name == "0009_other");
+    other.app_label = "shop";
+    other.name = "0002_change";
+    require_same(original, other);
+    CHECK(header->operations.empty());
+  }
 }
 
 TEST_CASE("the IR codec refuses nested containers that claim more items than the payload holds", "[cache]") {
@@ -764,4 +808,128 @@ TEST_CASE("the cache sweeps packs unused for a month and abandoned temporary fil
   CHECK(days_old(cache_dir / ".last-sweep") == 0);
   // The cache still works after the sweep.
   CHECK(f.cache->folder(f.migrations)->load(source, "shop", "0002_change"));
+}
+
+namespace {
+
+// Appends a byte to the first entry's record (and mends its length and digest): a checksummed
+// entry whose header decodes and whose body does not, as a broken build could write it.
+void break_first_body(const fs::path& pack) {
+  std::string bytes = slurp(pack);
+  const auto le = [&](size_t at, int width) {
+    uint64_t v = 0;
+    for (int i = 0; i < width; ++i) v |= uint64_t{static_cast<unsigned char>(bytes[at + i])} << (8 * i);
+    return v;
+  };
+  const auto put = [&](size_t at, uint64_t v, int width) {
+    for (int i = 0; i < width; ++i) bytes[at + i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  };
+  const size_t at = 16 + le(12, 4);  // magic, format, key length, key
+  const size_t record_size = le(at, 4);
+  bytes.insert(at + 4 + record_size, 1, '\0');
+  put(at, record_size + 1, 4);
+  const auto d = godwit::cache::digest(std::string_view(bytes).substr(at + 4, record_size + 1));
+  put(at + 4 + record_size + 1, d.lo, 8);
+  put(at + 4 + record_size + 1 + 8, d.hi, 8);
+  overwrite(pack, bytes);
+}
+
+}  // namespace
+
+TEST_CASE("bodies left to the replay give the report of no cache on any thread count", "[cache]") {
+  const godwit::test::TempDir dir;
+  const fs::path project = dir.path() / "project";
+  godwit::bench::generate_project(project, {.files = 300, .apps = 5, .seed = 11});
+  godwit::config::Config config;
+  config.root = project;
+  const auto run = [&](unsigned threads, bool no_cache) {
+    godwit::driver::CheckOptions options;
+    options.paths = {project};
+    options.format = godwit::report::Format::Json;
+    options.threads = threads;
+    options.no_cache = no_cache;
+    options.cache_dir = dir.path() / "cache";
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = godwit::driver::run_check(options, config, out, err);
+    CHECK(err.str().empty());
+    return std::to_string(code) + "\n" + out.str();
+  };
+  const std::string uncached = run(1, true);
+  REQUIRE(uncached.find("\"rule\"") != std::string::npos);
+  CHECK(run(2, false) == uncached);  // cold
+  for (const unsigned threads : {1u, 2u, 3u, 8u}) {
+    INFO("--threads " << threads);
+    CHECK(run(threads, false) == uncached);
+  }
+
+  SECTION("a body that does not decode is extracted again, and its entry replaced") {
+    std::string error;
+    const auto cache = IrCache::open(dir.path() / "cache", error);
+    REQUIRE(cache);
+    const fs::path pack = cache->pack_path(project / "core" / "migrations");
+    const std::string good = slurp(pack);
+    break_first_body(pack);
+    REQUIRE(slurp(pack) != good);
+    for (const unsigned threads : {1u, 2u}) {
+      INFO("--threads " << threads);
+      CHECK(run(threads, false) == uncached);
+      CHECK(slurp(pack) == good);  // written back as extraction makes it
+      break_first_body(pack);
+    }
+  }
+}
+
+TEST_CASE("every body left to the replay is complete once the bodies are finished or destroyed", "[cache]") {
+  const godwit::test::TempDir dir;
+  const fs::path project = dir.path() / "project";
+  godwit::bench::generate_project(project, {.files = 150, .apps = 4, .seed = 3});
+  godwit::config::Config config;
+  config.root = project;
+  std::string error;
+  const auto cache = IrCache::open(dir.path() / "cache", error);
+  REQUIRE(cache);
+  godwit::driver::AnalysisOptions options;
+  options.paths = {project};
+  options.cache = cache.get();
+  const godwit::driver::LoadedProject reference = godwit::driver::load(options, config, project);  // fills the cache
+  REQUIRE(reference.project.files.size() > 100);
+  const auto require_complete = [&](const godwit::engine::Project& loaded) {
+    REQUIRE(loaded.files.size() == reference.project.files.size());
+    for (size_t i = 0; i < loaded.files.size(); ++i) require_same(reference.project.files[i].migration, loaded.files[i].migration);
+  };
+  for (const unsigned threads : {1u, 2u, 4u}) {
+    INFO("threads " << threads);
+    options.threads = threads;
+    for (const char* how : {"replayed", "finished", "destroyed"}) {
+      INFO(how);
+      const size_t hits = cache->stats().hits;
+      godwit::driver::LoadedProject loaded;
+      {
+        godwit::driver::DeferredBodies bodies(threads);
+        loaded = godwit::driver::load(options, config, project, &bodies);
+        bodies.bind(loaded.project.files);
+        REQUIRE_FALSE(bodies.empty());
+        CHECK(cache->stats().hits - hits == reference.project.files.size());
+        // Deferred: the operations are not there yet.
+        const auto with_operations = std::find_if(reference.project.files.begin(), reference.project.files.end(),
+                                                  [](const auto& f) { return !f.migration.operations.empty(); });
+        REQUIRE(with_operations != reference.project.files.end());
+        CHECK(loaded.project.files[static_cast<size_t>(with_operations - reference.project.files.begin())]
+                  .migration.operations.empty());
+        if (std::string_view(how) == "replayed") {
+          // In reverse order, every one asked for.
+          std::vector<const Migration*> order;
+          for (const auto& f : loaded.project.files) order.insert(order.begin(), &f.migration);
+          bodies.start(order);
+          for (const Migration* m : order) bodies.ensure(*m);
+          bodies.finish();
+        } else if (std::string_view(how) == "finished") {
+          bodies.finish();
+        }
+      }
+      require_complete(loaded.project);
+    }
+  }
+  CHECK(cache->stats().rejected == 0);
 }
