@@ -126,10 +126,15 @@ void DeferredBodies::bind(std::vector<engine::ProjectFile>& files) {
     body.migration = it->second;
     by_migration_.emplace(it->second, &body);
   }
+  // The other threads begin at once, in the files' order, while the caller builds the graph
+  // that gives the replay's order.
+  const size_t helpers = std::min<size_t>(threads_ - 1, by_migration_.size());
+  workers_.reserve(helpers);
+  for (size_t t = 0; t < helpers; ++t) workers_.emplace_back([this] { work(); });
 }
 
 void DeferredBodies::start(std::span<const ir::Migration* const> order) {
-  if (!workers_.empty() || !queue_.empty()) return;
+  if (ordered_.load(std::memory_order_relaxed)) return;
   queue_.reserve(bodies_.size());
   for (const ir::Migration* m : order) {
     const auto it = by_migration_.find(m);
@@ -140,9 +145,7 @@ void DeferredBodies::start(std::span<const ir::Migration* const> order) {
   for (Body& body : bodies_) {
     if (body.migration != nullptr && !body.queued) queue_.push_back(&body);
   }
-  const size_t helpers = std::min<size_t>(threads_ - 1, queue_.size());
-  workers_.reserve(helpers);
-  for (size_t t = 0; t < helpers; ++t) workers_.emplace_back([this] { work(); });
+  ordered_.store(true, std::memory_order_release);
 }
 
 void DeferredBodies::ensure(const ir::Migration& migration) {
@@ -185,6 +188,18 @@ void DeferredBodies::work() {
 }
 
 bool DeferredBodies::decode_next(std::optional<frontend::PythonParser>& parser) {
+  if (!ordered_.load(std::memory_order_acquire)) {
+    for (size_t i = unordered_next_++; i < bodies_.size(); i = unordered_next_++) {
+      Body& body = bodies_[i];
+      if (body.migration != nullptr && claim(body)) {
+        decode(body, parser);
+        return true;
+      }
+      if (ordered_.load(std::memory_order_acquire)) break;
+    }
+    // Every body was taken before the order came: nothing is left.
+    if (!ordered_.load(std::memory_order_acquire)) return false;
+  }
   for (size_t i = next_++; i < queue_.size(); i = next_++) {
     if (claim(*queue_[i])) {
       decode(*queue_[i], parser);

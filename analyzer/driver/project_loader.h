@@ -43,7 +43,8 @@ class DeferredBodies final : public engine::PendingBodies {
   DeferredBodies& operator=(const DeferredBodies&) = delete;
 
   // Ties each body to its migration, found by its source among `files`, where the migrations
-  // stay while the bodies are decoded (the vector may be moved, not resized or reordered).
+  // stay while the bodies are decoded (the vector may be moved, not resized or reordered), and
+  // sets the other threads decoding, in the files' order until start() gives the replay's.
   void bind(std::vector<engine::ProjectFile>& files);
   [[nodiscard]] bool empty() const { return bodies_.empty(); }
 
@@ -86,8 +87,10 @@ class DeferredBodies final : public engine::PendingBodies {
   std::deque<Pack> packs_;
   std::deque<Body> bodies_;
   std::unordered_map<const ir::Migration*, Body*> by_migration_;
-  std::vector<Body*> queue_;   // in the order to decode
-  std::atomic<size_t> next_{0};  // the next of queue_ for a worker to take
+  std::atomic<size_t> unordered_next_{0};  // the next of bodies_ to take before start()
+  std::vector<Body*> queue_;               // in the order start() gave, written before ordered_
+  std::atomic<bool> ordered_{false};
+  std::atomic<size_t> next_{0};            // the next of queue_ to take
   std::vector<std::jthread> workers_;
   std::optional<frontend::PythonParser> parser_;  // the caller's thread's, when a body needs extracting
   std::mutex failure_mutex_;

@@ -26,8 +26,8 @@ struct Project {
 // later migrations are completed, on other threads, in the order it gave.
 class PendingBodies {
  public:
-  // Completes the migrations in this order (those not in it after them), on the threads the
-  // run has besides the caller's.
+  // From now on, completes the migrations left in this order (those not in it after them), on
+  // the threads the run has besides the caller's.
   virtual void start(std::span<const ir::Migration* const> order) = 0;
   // Returns once `migration` is complete: decoded on this thread if no other has begun it.
   virtual void ensure(const ir::Migration& migration) = 0;

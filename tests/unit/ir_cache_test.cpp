@@ -908,15 +908,16 @@ TEST_CASE("every body left to the replay is complete once the bodies are finishe
       {
         godwit::driver::DeferredBodies bodies(threads);
         loaded = godwit::driver::load(options, config, project, &bodies);
-        bodies.bind(loaded.project.files);
         REQUIRE_FALSE(bodies.empty());
         CHECK(cache->stats().hits - hits == reference.project.files.size());
-        // Deferred: the operations are not there yet.
+        // Deferred: the operations are not there until the bodies are bound (which starts the
+        // other threads decoding them).
         const auto with_operations = std::find_if(reference.project.files.begin(), reference.project.files.end(),
                                                   [](const auto& f) { return !f.migration.operations.empty(); });
         REQUIRE(with_operations != reference.project.files.end());
         CHECK(loaded.project.files[static_cast<size_t>(with_operations - reference.project.files.begin())]
                   .migration.operations.empty());
+        bodies.bind(loaded.project.files);
         if (std::string_view(how) == "replayed") {
           // In reverse order, every one asked for.
           std::vector<const Migration*> order;
