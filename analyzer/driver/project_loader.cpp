@@ -222,25 +222,30 @@ void DeferredBodies::wait(Body& body) {
 }
 
 void DeferredBodies::decode(Body& body, std::optional<frontend::PythonParser>& parser) {
-  // Done even when something throws, so that no thread waits for it forever (the exception
-  // reaches the caller through rethrow_failure()).
-  struct MarkDone {
-    Body& body;
-    ~MarkDone() {
-      body.state.store(kDone, std::memory_order_release);
-      body.state.notify_all();
-    }
-  } const mark_done{body};
   cache::IrCache::Folder& folder = *body.pack->folder;
-  if (body.migration != nullptr && !cache::decode_body(body.bytes, *body.migration)) {
-    // Checksummed, yet not decodable: written by a broken build. Extracted again, and replaced.
-    ir::Migration& m = *body.migration;
-    folder.body_rejected();
-    if (!parser) parser.emplace();
-    ir::Migration fresh = frontend::read_migration(*parser, m.source, m.app_label, m.name);
-    folder.store(fresh);
-    cache::move_body(m, std::move(fresh));
+  {
+    // Done even when something throws, so that no thread waits for it forever (the exception
+    // reaches the caller through rethrow_failure()).
+    struct MarkDone {
+      Body& body;
+      ~MarkDone() {
+        body.state.store(kDone, std::memory_order_release);
+        body.state.notify_all();
+      }
+    } const mark_done{body};
+    if (body.migration != nullptr && !cache::decode_body(body.bytes, *body.migration)) {
+      // Checksummed, yet not decodable: written by a broken build. The body is extracted again
+      // and the entry replaced. The header stays as decoded: the graph was built from it and
+      // other threads may be reading it (it passed the same checks as every header).
+      ir::Migration& m = *body.migration;
+      folder.body_rejected();
+      if (!parser) parser.emplace();
+      ir::Migration fresh = frontend::read_migration(*parser, m.source, m.app_label, m.name);
+      folder.store(fresh);
+      cache::move_body(m, std::move(fresh));
+    }
   }
+  // After the body is marked done: a thread waiting for it does not wait for the pack's write.
   if (body.pack->waiting.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     folder.commit();
     body.pack->folder.reset();

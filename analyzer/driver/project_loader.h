@@ -91,10 +91,11 @@ class DeferredBodies final : public engine::PendingBodies {
   std::vector<Body*> queue_;               // in the order start() gave, written before ordered_
   std::atomic<bool> ordered_{false};
   std::atomic<size_t> next_{0};            // the next of queue_ to take
-  std::vector<std::jthread> workers_;
   std::optional<frontend::PythonParser> parser_;  // the caller's thread's, when a body needs extracting
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
+  // Last: destroyed (joined) first, before anything the threads use, whatever was thrown.
+  std::vector<std::jthread> workers_;
 };
 
 // Reads, parses and extracts every discovered file, on `threads` threads (0: one per core).

@@ -863,6 +863,30 @@ TEST_CASE("bodies left to the replay give the report of no cache on any thread c
     CHECK(run(threads, false) == uncached);
   }
 
+  SECTION("a folder some of whose modules changed: their IR is extracted and stored beside the deferred bodies") {
+    std::string error;
+    const auto cache = IrCache::open(dir.path() / "cache", error);
+    REQUIRE(cache);
+    const fs::path folder = project / "core" / "migrations";
+    const fs::path pack = cache->pack_path(folder);
+    const std::string before = slurp(pack);
+    size_t edited = 0;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      const std::string name = entry.path().filename().string();
+      if (name.ends_with(".py") && name != "__init__.py" && name[3] % 3 == 0) {
+        overwrite(entry.path(), slurp(entry.path()) + "# edited\n");
+        ++edited;
+      }
+    }
+    REQUIRE(edited > 3);
+    const std::string changed = run(1, true);
+    CHECK(run(2, false) == changed);
+    const std::string after = slurp(pack);
+    CHECK(after != before);
+    CHECK(run(2, false) == changed);
+    CHECK(slurp(pack) == after);  // nothing left to store: every entry was current
+  }
+
   SECTION("a body that does not decode is extracted again, and its entry replaced") {
     std::string error;
     const auto cache = IrCache::open(dir.path() / "cache", error);
