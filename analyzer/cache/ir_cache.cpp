@@ -1,5 +1,6 @@
 #include "analyzer/cache/ir_cache.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -276,30 +277,41 @@ void IrCache::sweep() const {
   const bool marked = ::futimens(fd, nullptr) == 0;
   ::close(fd);
   if (!marked) return;
-  std::error_code ec;
-  for (fs::directory_iterator formats(dir_, ec), end; !ec && formats != end; formats.increment(ec)) {
-    const fs::path folder = formats->path();
+  // Every step goes through the folder descriptors already open, never a path again: a folder
+  // swapped for a symlink meanwhile (in a cache folder others can write to) is not followed.
+  DIR* formats = ::opendir(dir_.c_str());
+  if (formats == nullptr) return;
+  const std::string current = entries_.filename().string();
+  while (const dirent* format = ::readdir(formats)) {
+    const std::string name = format->d_name;
+    if (!is_format_folder(name)) continue;
     // A symlink or a file is not ours to look into.
-    if (!is_format_folder(folder.filename().string()) || !look_at(folder).directory) continue;
-    std::error_code folder_ec;
-    for (fs::directory_iterator it(folder, folder_ec), stop; !folder_ec && it != stop; it.increment(folder_ec)) {
-      const std::string name = it->path().filename().string();
-      const bool pack = is_pack_name(name);
-      if (!pack && !is_temporary_pack_name(name)) continue;
-      const Found file = look_at(it->path());
-      if (file.regular && now - file.modified > (pack ? kUnusedPackAge : kAbandonedTempAge)) {
-        std::error_code remove_ec;
-        fs::remove(it->path(), remove_ec);
+    const int folder_fd = ::openat(::dirfd(formats), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (folder_fd < 0) continue;
+    DIR* folder = ::fdopendir(folder_fd);
+    if (folder == nullptr) {
+      ::close(folder_fd);
+      continue;
+    }
+    while (const dirent* entry = ::readdir(folder)) {
+      const std::string_view file = entry->d_name;
+      const bool pack = is_pack_name(file);
+      if (!pack && !is_temporary_pack_name(file)) continue;
+      struct stat st {};
+      if (::fstatat(::dirfd(folder), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+          now - st.st_mtim.tv_sec > (pack ? kUnusedPackAge : kAbandonedTempAge)) {
+        ::unlinkat(::dirfd(folder), entry->d_name, 0);
       }
     }
     // The folder of another format version, once nothing is left in it and nothing has been
-    // added to it for as long as a pack stays (a run of that version may have just made it).
-    const Found emptied = look_at(folder);
-    if (emptied.directory && now - emptied.modified > kUnusedPackAge &&
-        folder.lexically_normal() != entries_.lexically_normal()) {
-      ::rmdir(folder.c_str());
-    }
+    // added to it for as long as a pack stays (a run of that version may have just made it;
+    // what the loop above removed counts as a change).
+    struct stat folder_st {};
+    const bool unused = ::fstat(::dirfd(folder), &folder_st) == 0 && now - folder_st.st_mtim.tv_sec > kUnusedPackAge;
+    ::closedir(folder);
+    if (unused && name != current) ::unlinkat(::dirfd(formats), name.c_str(), AT_REMOVEDIR);
   }
+  ::closedir(formats);
 }
 
 IrCache::Stats IrCache::stats() const {

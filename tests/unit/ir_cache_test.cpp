@@ -785,6 +785,13 @@ TEST_CASE("the cache sweeps packs unused for a month and abandoned temporary fil
   age(empty_format, 60);
   const fs::path link = current / "abcdefabcdefabcdefabcdefabcdefab.pack";  // a symlink: neither it nor its target goes
   fs::create_symlink(other_dir / (hex + ".pack"), link);
+  // A format folder's name on a symlink to a folder of old packs: never looked into.
+  const fs::path elsewhere = f.dir.path() / "elsewhere";
+  fs::create_directories(elsewhere);
+  overwrite(elsewhere / (hex + ".pack"), "x");
+  age(elsewhere / (hex + ".pack"), 31);
+  age(elsewhere, 60);
+  fs::create_directory_symlink(elsewhere, cache_dir / "ir8");
 
   // The sweep ran less than a day ago: nothing goes.
   f.cache->sweep();
@@ -805,6 +812,8 @@ TEST_CASE("the cache sweeps packs unused for a month and abandoned temporary fil
   CHECK(fs::exists(f.pack()));
   CHECK(fs::exists(other_dir / (hex + ".pack")));
   CHECK(fs::is_symlink(link));
+  CHECK(fs::exists(elsewhere / (hex + ".pack")));
+  CHECK(fs::is_symlink(cache_dir / "ir8"));
   CHECK(days_old(cache_dir / ".last-sweep") == 0);
   // The cache still works after the sweep.
   CHECK(f.cache->folder(f.migrations)->load(source, "shop", "0002_change"));
