@@ -85,8 +85,7 @@ class RecordReader {
 
 // A whole file into `out`, and its modification time (seconds since the epoch) into `modified`;
 // false when it does not exist, is not a regular file or cannot be read.
-template <typename Buffer>
-bool read_whole(const fs::path& path, Buffer& out, std::time_t& modified) {
+bool read_whole(const fs::path& path, PageBuffer& out, std::time_t& modified) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st {};
@@ -318,7 +317,7 @@ IrCache::Stats IrCache::stats() const {
   return Stats{hits_.load(), misses_.load(), rejected_.load(), packs_written_.load(), write_failures_.load()};
 }
 
-bool IrCache::Folder::PageBuffer::allocate(size_t size) {
+bool PageBuffer::allocate(size_t size) {
   release();
   if (size == 0) return true;
   void* pages = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -328,7 +327,7 @@ bool IrCache::Folder::PageBuffer::allocate(size_t size) {
   return true;
 }
 
-void IrCache::Folder::PageBuffer::release() {
+void PageBuffer::release() {
   if (data_ != nullptr) ::munmap(data_, size_);
   data_ = nullptr;
   size_ = 0;

@@ -26,6 +26,26 @@ struct ExtractorIdentity {
 };
 const ExtractorIdentity& current_extractor();
 
+// Bytes in pages of their own, given back to the system when released. A pack can stay in
+// memory until the last body read from it is decoded, long after the thread that read it moved
+// on: in that thread's heap it would leave a hole that nothing else fills.
+class PageBuffer {
+ public:
+  PageBuffer() = default;
+  ~PageBuffer() { release(); }
+  PageBuffer(const PageBuffer&) = delete;
+  PageBuffer& operator=(const PageBuffer&) = delete;
+  // false when the system has no memory for it
+  bool allocate(size_t size);
+  void release();
+  [[nodiscard]] char* data() { return static_cast<char*>(data_); }
+  [[nodiscard]] std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 // The default cache folder of a project: `.godwit_cache` in its root.
 std::filesystem::path default_cache_dir(const std::filesystem::path& project_root);
 
@@ -102,26 +122,6 @@ class IrCache {
       Digest text_digest;
       std::string_view payload;  // into pack_
       std::string_view framed;   // the whole framed record, into pack_ (copied as is when kept)
-    };
-
-    // Bytes in pages of their own, given back to the system when released. A pack can stay in
-    // memory until the last body read from it is decoded, long after the thread that read it
-    // moved on: in that thread's heap it would leave a hole that nothing else fills.
-    class PageBuffer {
-     public:
-      PageBuffer() = default;
-      ~PageBuffer() { release(); }
-      PageBuffer(const PageBuffer&) = delete;
-      PageBuffer& operator=(const PageBuffer&) = delete;
-      // false when the system has no memory for it
-      bool allocate(size_t size);
-      void release();
-      [[nodiscard]] char* data() { return static_cast<char*>(data_); }
-      [[nodiscard]] std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
-
-     private:
-      void* data_ = nullptr;
-      size_t size_ = 0;
     };
 
     const IrCache& cache_;

@@ -204,6 +204,24 @@ class Migration(migrations.Migration):
     ]
 )py";
 
+// `godwit check --format json` of `project` (its root) in process, with the cache in `cache_dir`
+// unless `no_cache`: the exit code, a newline, the report. Nothing may go to stderr.
+std::string json_report(const fs::path& project, const fs::path& cache_dir, unsigned threads, bool no_cache) {
+  godwit::config::Config config;
+  config.root = project;
+  godwit::driver::CheckOptions options;
+  options.paths = {project};
+  options.format = godwit::report::Format::Json;
+  options.threads = threads;
+  options.no_cache = no_cache;
+  options.cache_dir = cache_dir;
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = godwit::driver::run_check(options, config, out, err);
+  CHECK(err.str().empty());
+  return std::to_string(code) + "\n" + out.str();
+}
+
 // Overwrites `path` with `bytes`.
 void overwrite(const fs::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -616,21 +634,7 @@ TEST_CASE("threads loading and storing, and runs committing the same pack, only 
 TEST_CASE("check gives the same report with a cold cache, a warm cache and no cache", "[cache]") {
   const godwit::test::TempDir dir;
   const fs::path project = fs::path(GODWIT_SOURCE_DIR) / "samples";
-  godwit::config::Config config;
-  config.root = project;
-  const auto run = [&](bool no_cache) {
-    godwit::driver::CheckOptions options;
-    options.paths = {project};
-    options.format = godwit::report::Format::Json;
-    options.threads = 2;
-    options.no_cache = no_cache;
-    options.cache_dir = dir.path() / "cache";
-    std::ostringstream out;
-    std::ostringstream err;
-    const int code = godwit::driver::run_check(options, config, out, err);
-    CHECK(err.str().empty());
-    return std::to_string(code) + "\n" + out.str();
-  };
+  const auto run = [&](bool no_cache) { return json_report(project, dir.path() / "cache", 2, no_cache); };
   const std::string uncached = run(true);
   CHECK_FALSE(fs::exists(dir.path() / "cache"));
   const std::string cold = run(false);
@@ -849,20 +853,8 @@ TEST_CASE("bodies left to the replay give the report of no cache on any thread c
   const godwit::test::TempDir dir;
   const fs::path project = dir.path() / "project";
   godwit::bench::generate_project(project, {.files = 300, .apps = 5, .seed = 11});
-  godwit::config::Config config;
-  config.root = project;
   const auto run = [&](unsigned threads, bool no_cache) {
-    godwit::driver::CheckOptions options;
-    options.paths = {project};
-    options.format = godwit::report::Format::Json;
-    options.threads = threads;
-    options.no_cache = no_cache;
-    options.cache_dir = dir.path() / "cache";
-    std::ostringstream out;
-    std::ostringstream err;
-    const int code = godwit::driver::run_check(options, config, out, err);
-    CHECK(err.str().empty());
-    return std::to_string(code) + "\n" + out.str();
+    return json_report(project, dir.path() / "cache", threads, no_cache);
   };
   const std::string uncached = run(1, true);
   REQUIRE(uncached.find("\"rule\"") != std::string::npos);
